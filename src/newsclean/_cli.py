@@ -1,0 +1,35 @@
+"""The ``newsclean`` command. Each subcommand lives in its own ``_cli_*`` module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from newsclean import _cli_clean
+from newsclean._version import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsclean", description="Turn news and article web pages into clean records."
+    )
+    parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _cli_clean.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Options for cleaning, as one frozen object that travels through every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from newsclean._errors import OptionsError
+
+__all__ = ["Extractor", "Options"]
+
+Extractor = Literal["trafilatura"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """How :func:`newsclean.clean_html` works.
+
+    >>> Options(include_tables=False).include_tables
+    False
+
+    Attributes:
+        extractor: the body extractor. ``"trafilatura"`` runs trafilatura on the DOM that
+            newsclean has already cleaned of boilerplate.
+        include_tables: keep tables in the body.
+        include_comments: keep reader comments (normally boilerplate).
+        date_fallback: when no structured date exists, let htmldate search the page.
+        max_html_chars: pages longer than this are cut before parsing (with a warning);
+            protects batch runs from pathological multi-hundred-MB pages.
+        max_depth: elements nested deeper than this are flattened, so that pathological
+            nesting cannot exhaust the recursion of tree walkers.
+        raise_on_empty: raise :class:`newsclean.NoContentError` instead of returning a record
+            with an empty body and a warning.
+        boilerplate_phrases: extra lines to drop from bodies, in addition to the built-in
+            vocabulary (matched case-insensitively against whole lines).
+    """
+
+    extractor: Extractor = "trafilatura"
+    include_tables: bool = True
+    include_comments: bool = False
+    date_fallback: bool = True
+    max_html_chars: int = 25_000_000
+    max_depth: int = 200
+    raise_on_empty: bool = False
+    boilerplate_phrases: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.extractor not in ("trafilatura",):
+            raise OptionsError(f"unknown extractor {self.extractor!r}")
+        if self.max_html_chars <= 0:
+            raise OptionsError("max_html_chars must be positive")
+        if self.max_depth < 10:
+            raise OptionsError("max_depth must be at least 10")
+
+
+DEFAULT_OPTIONS = Options()
