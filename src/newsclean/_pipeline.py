@@ -1,20 +1,173 @@
-"""Placeholder pipeline, replaced by the staged pipeline in the same commit series."""
+"""The pipeline: decode -> parse -> metadata -> DOM cleaning -> body -> normalize -> record.
+
+Each stage takes and returns plain values; options travel as one object. Metadata is read
+before the DOM stage mutates the tree, so nothing the cleaner removes (bylines, ``<time>``,
+JSON-LD) is lost to it.
+"""
 
 from __future__ import annotations
 
-import trafilatura
+from datetime import date, datetime
+
+from htmldate import find_date
 
 from newsclean._decode import decode_html, maybe_gunzip
+from newsclean._dom import flatten_deep_nesting, parse_html
+from newsclean._errors import NoContentError
+from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
+from newsclean._extract.boilerplate import strip_boilerplate
+from newsclean._extract.dates import parse_date
+from newsclean._extract.metadata import Metadata, harvest_metadata
+from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
-from newsclean._record import Article, Block
+from newsclean._record import Article
+from newsclean._vocab import load_vocabulary, normalize_line
+
+__all__ = ["run_pipeline"]
+
+# Below this many characters of body text the extraction is weak and a second opinion runs.
+MIN_BODY_CHARS = 250
+# Share of control characters in the first bytes above which input is not text at all.
+MAX_BINARY_SHARE = 0.05
+# Pages nest deeper than this only when generated pathologically; see flatten_deep_nesting.
+_DEEP_NESTING_PROBE = "<div><div><div><div><div><div><div><div><div><div>" * 4
+
+EXTRACTORS: dict[str, BodyExtractor] = {"trafilatura": TrafilaturaBody()}
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ch < "\x20" and ch not in "\t\n\r\f")
+    return controls / len(sample) > MAX_BINARY_SHARE or "\ufffd" * 8 in sample
+
+
+def _empty(url: str | None, warnings: list[str], options: Options) -> Article:
+    if options.raise_on_empty:
+        raise NoContentError("; ".join(warnings) or "no article body found")
+    return Article(url=url, warnings=tuple(warnings))
+
+
+def _text_length(blocks: list[RawBlock]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _blocks_from_article_body(article_body: str) -> list[RawBlock]:
+    paragraphs = [p.strip() for p in article_body.replace("\r", "").split("\n")]
+    return [RawBlock("paragraph", p) for p in paragraphs if p]
+
+
+def _choose_body(
+    primary: BodyResult, *, raw_html: str, url: str | None, options: Options, md: Metadata,
+    warnings: list[str],
+) -> BodyResult:
+    """Second opinions for weak extractions: the untouched page, then JSON-LD articleBody."""
+    best = primary
+    if _text_length(best.blocks) < MIN_BODY_CHARS:
+        # our DOM stage may have removed a wrapper the extractor needed: ask again on the
+        # page as served
+        retry = EXTRACTORS["trafilatura"].extract(raw_html, url=url, options=options)
+        if _text_length(retry.blocks) > _text_length(best.blocks):
+            best = BodyResult(retry.blocks, f"{retry.extractor}:raw")
+    if md.article_body:
+        body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
+        ours = _text_length(best.blocks)
+        theirs = _text_length(body_blocks)
+        if theirs >= 500 and (ours < 200 or ours < 0.5 * theirs):
+            warnings.append("body taken from JSON-LD articleBody")
+            best = BodyResult(body_blocks, "jsonld")
+    return best
+
+
+def _find_date(html: str, url: str | None) -> datetime | date | None:
+    try:
+        found = find_date(html, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None
+    return parse_date(found) if found else None
 
 
 def run_pipeline(
     html: str | bytes, *, url: str | None, options: Options, content_type: str | None
 ) -> Article:
+    """Clean one page; see :func:`newsclean.clean_html`."""
+    warnings: list[str] = []
     if isinstance(html, bytes):
-        html = maybe_gunzip(html)
-    text = decode_html(html, content_type=content_type).text
-    body = trafilatura.extract(text, url=url) or ""
-    blocks = tuple(Block(kind="paragraph", text=p) for p in body.split("\n") if p.strip())
-    return Article(url=url, blocks=blocks, text="\n\n".join(b.text for b in blocks))
+        decoded = decode_html(maybe_gunzip(html), content_type=content_type)
+        if decoded.source == "detected":
+            warnings.append(f"charset guessed as {decoded.encoding}")
+        if decoded.replaced:
+            warnings.append("undecodable bytes replaced")
+        text = decoded.text
+    else:
+        text = html
+    if not text.strip():
+        return _empty(url, ["empty input", *warnings], options)
+    if _looks_binary(text):
+        return _empty(url, ["input is not HTML text (binary data)", *warnings], options)
+    if len(text) > options.max_html_chars:
+        warnings.append(f"page cut at {options.max_html_chars} characters")
+        text = text[: options.max_html_chars]
+
+    vocab = load_vocabulary(extra_files=())
+    tree = parse_html(text)
+    md = harvest_metadata(tree, url=url, vocab=vocab)
+    strip_boilerplate(tree, vocab, include_comments=options.include_comments)
+    if _DEEP_NESTING_PROBE in text:
+        root = tree.root
+        if root is not None and flatten_deep_nesting(root, max_depth=options.max_depth):
+            warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
+    cleaned_html = tree.html or ""
+
+    extractor = EXTRACTORS[options.extractor]
+    primary = extractor.extract(cleaned_html, url=url, options=options)
+    body = _choose_body(primary, raw_html=text, url=url, options=options, md=md,
+                        warnings=warnings)
+
+    published = md.published
+    default_year = published.year if published else None
+    normalized = normalize_blocks(
+        body.blocks,
+        vocab=vocab,
+        title=md.title,
+        extra_phrases=frozenset(normalize_line(p) for p in options.boilerplate_phrases),
+        default_year=default_year,
+    )
+    if published is None and normalized.dateline_date is not None:
+        published = normalized.dateline_date
+    if published is None and options.date_fallback:
+        published = _find_date(text, url)
+
+    authors = md.authors or normalized.authors
+    agency = md.agency or normalized.agency
+    if agency and not md.authors:
+        authors = [a for a in authors if a.casefold() != agency.casefold()]
+
+    blocks = tuple(normalized.blocks)
+    body_text = "\n\n".join(b.text for b in blocks)
+    if not blocks:
+        warnings.append("no article body found")
+        if options.raise_on_empty:
+            raise NoContentError("no article body found")
+
+    return Article(
+        url=url,
+        canonical_url=md.canonical_url,
+        title=normalize_text(md.title) if md.title else None,
+        description=normalize_text(md.description) if md.description else None,
+        authors=tuple(normalize_text(a) for a in authors),
+        published=published,
+        modified=md.modified,
+        site_name=md.site_name,
+        section=md.section,
+        tags=tuple(md.tags),
+        language=md.language,
+        agency=agency,
+        dateline=normalized.dateline,
+        image=md.image,
+        blocks=blocks,
+        text=body_text,
+        extractor=body.extractor,
+        warnings=tuple(warnings),
+    )

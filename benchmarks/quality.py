@@ -1,0 +1,135 @@
+"""Quality benchmark: newsclean against trafilatura on WCXB dev pages, same pages, same process.
+
+    python benchmarks/quality.py --data ../shared/wcxb-dev --type article
+    python benchmarks/quality.py --data ../shared/wcxb-dev --limit 200 --no-trafilatura
+
+Prints per page type and overall: word F1, precision, recall, with/without snippet rates,
+title/author/date accuracy and pages per second, and writes the table to
+``benchmarks/RESULTS.md`` (section "Quality") and ``benchmarks/results/quality.json``.
+Both extractors get the page as a decoded ``str`` and its URL; times cover extraction only.
+trafilatura runs with default settings (``trafilatura.extract``); its metadata comes from a
+separate, untimed ``bare_extraction(with_metadata=True)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import trafilatura  # noqa: E402
+from wcxb import Tally, iter_pages  # noqa: E402
+
+import newsclean  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def _date_str(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def run(args: argparse.Namespace) -> dict[str, dict[str, Tally]]:
+    tallies: dict[str, dict[str, Tally]] = {}
+    per_page: list[dict[str, Any]] = []
+    for page in iter_pages(args.data, page_type=args.type, limit=args.limit):
+        kinds = (page.page_type, "all")
+        start = time.perf_counter()
+        article = newsclean.clean_html(page.html, url=page.url)
+        elapsed = time.perf_counter() - start
+        for kind in kinds:
+            tally = tallies.setdefault("newsclean", {}).setdefault(kind, Tally())
+            tally.add_body(page, article.text, elapsed)
+            tally.add_meta(page, article.title, article.authors, _date_str(article.published))
+        row = {"id": page.file_id, "type": page.page_type,
+               "newsclean": tallies["newsclean"]["all"].per_page_f1[page.file_id]}
+        if not args.no_trafilatura:
+            start = time.perf_counter()
+            text = trafilatura.extract(page.html, url=page.url) or ""
+            elapsed = time.perf_counter() - start
+            meta = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+            for kind in kinds:
+                tally = tallies.setdefault("trafilatura", {}).setdefault(kind, Tally())
+                tally.add_body(page, text, elapsed)
+                if meta is not None:
+                    tally.add_meta(page, meta.title, meta.author, meta.date)
+                else:
+                    tally.add_meta(page, None, None, None)
+            row["trafilatura"] = tallies["trafilatura"]["all"].per_page_f1[page.file_id]
+        per_page.append(row)
+    if args.per_page:
+        args.per_page.write_text(json.dumps(per_page, indent=1))
+    return tallies
+
+
+COLUMNS = ("pages", "f1", "precision", "recall", "with", "without", "title", "author", "date",
+           "pages_per_s", "ms_per_page")
+
+
+def table(tallies: dict[str, dict[str, Tally]]) -> str:
+    head = "| type | extractor | " + " | ".join(COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 2)]
+    kinds = sorted({k for t in tallies.values() for k in t}, key=lambda k: (k == "all", k))
+    for kind in kinds:
+        for name, by_kind in tallies.items():
+            if kind not in by_kind:
+                continue
+            row = by_kind[kind].row()
+            cells = [f"{row[c]:.0f}" if c == "pages" else f"{row[c]:.1f}"
+                     if c in ("pages_per_s", "ms_per_page") else f"{row[c]:.3f}"
+                     for c in COLUMNS]
+            lines.append(f"| {kind} | {name} | " + " | ".join(cells) + " |")
+    if "trafilatura" in tallies and "all" in tallies["trafilatura"]:
+        ours = tallies["newsclean"]["all"].row()
+        theirs = tallies["trafilatura"]["all"].row()
+        lines.append("")
+        lines.append(
+            f"newsclean/trafilatura: F1 {ours['f1'] - theirs['f1']:+.4f}, "
+            f"speed x{ours['pages_per_s'] / max(theirs['pages_per_s'], 1e-9):.2f}"
+        )
+    return "\n".join(lines)
+
+
+def write_results(text: str, tallies: dict[str, dict[str, Tally]], args: argparse.Namespace) -> None:
+    (HERE / "results").mkdir(exist_ok=True)
+    payload = {name: {k: t.row() for k, t in by.items()} for name, by in tallies.items()}
+    payload["_command"] = " ".join(sys.argv)  # type: ignore[assignment]
+    (HERE / "results" / "quality.json").write_text(json.dumps(payload, indent=2))
+    results = HERE / "RESULTS.md"
+    section = (
+        f"## Quality\n\nCommand: `python benchmarks/quality.py {' '.join(sys.argv[1:])}`\n\n"
+        f"{text}\n"
+    )
+    old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    start = old.find("## Quality")
+    if start >= 0:
+        end = old.find("\n## ", start + 3)
+        old = old[:start] + (old[end + 1 :] if end >= 0 else "")
+    results.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "wcxb-dev")
+    parser.add_argument("--type", default=None, help="only this page type (e.g. article)")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-trafilatura", action="store_true")
+    parser.add_argument("--per-page", type=Path, help="write per-page F1 as JSON here")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args()
+    if not (args.data / "ground-truth").is_dir():
+        raise SystemExit(f"no WCXB data at {args.data}")
+    tallies = run(args)
+    text = table(tallies)
+    print(text)
+    if not args.no_write:
+        write_results(text, tallies, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The DOM layer: the only module that imports selectolax.
+
+Every parse goes through :func:`parse_html`, which wraps lexbor's errors in
+:class:`newsclean.ParseError`. Lexbor does not sniff encodings, so callers decode first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+
+from newsclean._errors import ParseError
+
+__all__ = [
+    "LexborHTMLParser",
+    "LexborNode",
+    "attr",
+    "class_and_id",
+    "decompose_all",
+    "flatten_deep_nesting",
+    "iter_elements",
+    "node_text",
+    "parse_html",
+]
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse ``html`` with lexbor.
+
+    Raises:
+        ParseError: lexbor refused the input.
+    """
+    try:
+        return LexborHTMLParser(html)
+    except (SelectolaxError, ValueError, TypeError, MemoryError) as exc:
+        raise ParseError(f"HTML parser failed: {exc}") from exc
+
+
+def attr(node: LexborNode, name: str) -> str:
+    """The attribute's value, or ``""`` when it is absent or valueless."""
+    if not node.is_element_node:
+        return ""
+    value = node.attrs.sget(name, "")
+    return value or ""
+
+
+def class_and_id(node: LexborNode) -> str:
+    """The node's class and id attributes joined by a space, lower-cased."""
+    if not node.is_element_node:
+        return ""
+    attrs = node.attrs
+    return f"{attrs.sget('class', '') or ''} {attrs.sget('id', '') or ''}".lower()
+
+
+def node_text(node: LexborNode, *, separator: str = " ") -> str:
+    """The node's text with whitespace collapsed."""
+    return " ".join(node.text(deep=True, separator=separator).split())
+
+
+def decompose_all(nodes: Iterable[LexborNode]) -> int:
+    """Remove the nodes and their subtrees; return how many went."""
+    removed = 0
+    for node in nodes:
+        node.decompose()
+        removed += 1
+    return removed
+
+
+def iter_elements(root: LexborNode) -> Iterator[LexborNode]:
+    """Pre-order walk over the element nodes under ``root`` (``root`` included)."""
+    yield from root.traverse(include_text=False)
+
+
+def flatten_deep_nesting(root: LexborNode, *, max_depth: int) -> int:
+    """Unwrap elements nested deeper than ``max_depth``; return how many were unwrapped.
+
+    Pathological nesting (thousands of divs) otherwise exhausts the depth limits of the
+    tree builders that run after lexbor (libxml2 stops at 256 levels).
+    """
+    deep: list[LexborNode] = []
+    stack: list[tuple[LexborNode, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        child = node.child
+        while child is not None:
+            if child.is_element_node:
+                if depth + 1 > max_depth:
+                    deep.append(child)
+                stack.append((child, depth + 1))
+            child = child.next
+    # innermost first, so unwrapping one never detaches another still to be visited
+    for node in reversed(deep):
+        node.unwrap()
+    return len(deep)

@@ -1,0 +1,1 @@
+"""Extraction stages: DOM cleaning, body, metadata, wire (agency and dateline)."""

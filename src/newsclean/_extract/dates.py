@@ -1,0 +1,60 @@
+"""Date parsing that keeps what the page said: aware datetime, naive datetime, or a date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from dateutil import parser as dateutil_parser
+
+__all__ = ["parse_date"]
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_HAS_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[ECMP][SD]T)\b)\s*$", re.IGNORECASE)
+_EARLIEST = date(1990, 1, 1)
+
+
+def _in_range(value: date) -> bool:
+    today = datetime.now(timezone.utc).date()
+    return _EARLIEST <= value <= today + timedelta(days=2)
+
+
+def parse_date(raw: str | None) -> datetime | date | None:
+    """Parse a machine or human date string; ``None`` when it is not a plausible date.
+
+    >>> parse_date("2025-11-15")
+    datetime.date(2025, 11, 15)
+    >>> parse_date("2025-11-15T08:30:00Z").tzinfo is not None
+    True
+    >>> parse_date("2025-11-15T08:30:00").tzinfo is None
+    True
+    """
+    if not raw:
+        return None
+    text = raw.strip()
+    if len(text) < 6 or len(text) > 64:
+        return None
+    if _DATE_ONLY.match(text):
+        try:
+            value: datetime | date = date.fromisoformat(text)
+        except ValueError:
+            return None
+        return value if _in_range(value) else None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(text, fuzzy=False, default=datetime(1, 1, 1))  # noqa: DTZ001
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if parsed.year == 1:
+            return None
+        if not _HAS_TIME.search(text):
+            value = parsed.date()
+            return value if _in_range(value) else None
+        if parsed.tzinfo is None and _HAS_ZONE.search(text):
+            return None
+    if not _in_range(parsed.date()):
+        return None
+    return parsed

@@ -1,0 +1,313 @@
+"""Metadata: read before the DOM is cleaned, from JSON-LD, meta tags and the page itself.
+
+Precedence per field (first non-empty wins): JSON-LD article object, OpenGraph / ``article:*``,
+Twitter cards, Dublin Core and other ``<meta>`` names, then the page (``<h1>``, bylines,
+``<time>``), then htmldate for the date when nothing structured exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from newsclean._dom import LexborHTMLParser, LexborNode, attr, node_text
+from newsclean._extract.authors import split_authors
+from newsclean._extract.dates import parse_date
+from newsclean._extract.jsonld import find_article_object, iter_jsonld_objects, parse_jsonld
+from newsclean._vocab import Vocabulary
+
+__all__ = ["Metadata", "harvest_metadata"]
+
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "byl", "citation_author", "twitter:creator:name")
+_PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time",
+                   "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+                   "parsely-pub-date", "sailthru.date", "dc.date", "dc.date.issued",
+                   "dcterms.date", "dcterms.created", "dc.date.created", "date",
+                   "article.published", "published-date", "citation_publication_date",
+                   "citation_date", "release_date", "cxenseparse:recs:publishtime",
+                   "analyticsattributes.articledate", "originalpublicationdate")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod",
+                  "last-modified", "dcterms.modified", "dc.date.modified", "article.updated")
+_SECTION_META = ("article:section", "parsely-section", "section", "sailthru.section",
+                 "category", "article.section", "cxenseparse:pageclass")
+_TAG_META = ("article:tag", "news_keywords", "parsely-tags", "sailthru.tags", "keywords")
+_BYLINE_SELECTOR = (
+    "[rel=author], [itemprop=author], .byline, .by-line, .author, .author-name, .authors, "
+    ".article-author, .post-author, .entry-author, .byline-author, .writer, .article__author, "
+    "[class*=byline], [class*=author-name], [data-testid*=byline], address"
+)
+_TITLE_SPLIT = re.compile(r"\s+(?:[|•»·~]|-{1,2}|–|—|::)\s+")
+_URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What the page says about itself, before any body extraction."""
+
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    published: datetime | date | None = None
+    modified: datetime | date | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    article_body: str | None = None
+    page_type: str | None = None
+    h1_texts: list[str] = field(default_factory=list)
+    title_candidates: list[str] = field(default_factory=list)
+
+
+def _collect_meta(tree: LexborHTMLParser) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        content = attr(node, "content").strip()
+        if not content:
+            continue
+        for key_attr in ("property", "name", "itemprop", "http-equiv"):
+            key = attr(node, key_attr).strip().casefold()
+            if key:
+                meta.setdefault(key, []).append(content)
+    return meta
+
+
+def _first(meta: dict[str, list[str]], keys: tuple[str, ...] | list[str]) -> str | None:
+    for key in keys:
+        values = meta.get(key)
+        if values:
+            return values[0]
+    return None
+
+
+def _text_value(value: Any) -> str | None:
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return text or None
+    if isinstance(value, list) and value:
+        return _text_value(value[0])
+    if isinstance(value, dict):
+        return _text_value(value.get("name") or value.get("@value") or value.get("url"))
+    return None
+
+
+def _jsonld_people(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = name[0] if name else None
+            if not isinstance(name, str):
+                given, family = item.get("givenName"), item.get("familyName")
+                if isinstance(given, str) and isinstance(family, str):
+                    name = f"{given} {family}"
+            if isinstance(name, str):
+                names.append(name)
+    return names
+
+
+def _jsonld_image(value: Any) -> str | None:
+    if isinstance(value, list):
+        return _jsonld_image(value[0]) if value else None
+    if isinstance(value, dict):
+        url = value.get("url") or value.get("contentUrl")
+        return url if isinstance(url, str) else None
+    return value if isinstance(value, str) else None
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [k.strip() for k in re.split(r"[,;]", value) if k.strip()]
+    if isinstance(value, list):
+        return [k.strip() for k in value if isinstance(k, str) and k.strip()]
+    return []
+
+
+def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str:
+    """Strip " | Site Name" style affixes; prefer an ``<h1>`` that the title contains."""
+    title = " ".join(raw.split())
+    folded = title.casefold()
+    for h1 in h1_texts:
+        if len(h1) >= 10 and h1.casefold() in folded and len(h1) >= 0.4 * len(title):
+            return h1
+    parts = _TITLE_SPLIT.split(title)
+    if len(parts) < 2:
+        return title
+    site = (site_name or "").casefold()
+    if site:
+        kept = [p for p in parts if p.casefold() != site and site not in p.casefold()
+                or len(p) > 2 * len(site) + 20]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    # no known site name: drop a short tail (<= 5 words, < 35 chars) or a short head
+    head, tail = " ".join(parts[:-1]), parts[-1]
+    if len(head) >= 10 and len(tail.split()) <= 5 and len(tail) < 35:
+        return head if len(parts) == 2 else _clean_title(head, site_name=None, h1_texts=[])
+    first, rest = parts[0], " - ".join(parts[1:])
+    if len(first.split()) <= 2 and len(first) < 20 and len(rest) >= 10:
+        return rest
+    return title
+
+
+def _byline_texts(tree: LexborHTMLParser) -> list[str]:
+    texts: list[str] = []
+    for node in tree.css(_BYLINE_SELECTOR):
+        if _inside_comments(node):
+            continue
+        text = node_text(node)
+        if 2 <= len(text) <= 120:
+            texts.append(text)
+        if len(texts) >= 6:
+            break
+    return texts
+
+
+def _inside_comments(node: LexborNode) -> bool:
+    parent = node.parent
+    hops = 0
+    while parent is not None and hops < 12:
+        marker = f"{attr(parent, 'class')} {attr(parent, 'id')}".casefold()
+        if "comment" in marker or parent.tag in ("footer", "aside"):
+            return True
+        parent = parent.parent
+        hops += 1
+    return False
+
+
+def _time_published(tree: LexborHTMLParser) -> datetime | date | None:
+    best = None
+    for node in tree.css("time[datetime], [itemprop=datePublished]"):
+        raw = attr(node, "datetime") or attr(node, "content") or node_text(node)
+        value = parse_date(raw)
+        if value is None:
+            continue
+        marker = f"{attr(node, 'class')} {attr(node, 'itemprop')} {attr(node, 'pubdate')}"
+        if "publish" in marker.casefold() or node.attrs.get("pubdate") is not None:
+            return value
+        if best is None:
+            best = value
+    return best
+
+
+def harvest_metadata(
+    tree: LexborHTMLParser, *, url: str | None, vocab: Vocabulary
+) -> Metadata:
+    """Read every metadata field the page offers. Must run before the DOM is cleaned."""
+    meta = _collect_meta(tree)
+    objects: list[dict[str, Any]] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        objects.extend(iter_jsonld_objects(parse_jsonld(script.text(deep=True))))
+    article = find_article_object(objects) or {}
+    publisher = article.get("publisher")
+    website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
+
+    md = Metadata()
+    md.h1_texts = [t for t in (node_text(h) for h in tree.css("h1")) if t][:5]
+    md.site_name = (
+        _first(meta, ("og:site_name", "application-name", "twitter:site:name"))
+        or _text_value(publisher)
+        or _text_value(website.get("name"))
+    )
+    if md.site_name and _URL_LIKE.match(md.site_name):
+        md.site_name = None
+
+    title_node = tree.css_first("title")
+    html_title = node_text(title_node) if title_node is not None else ""
+    candidates = [
+        _text_value(article.get("headline")),
+        _first(meta, ("og:title", "twitter:title", "dc.title", "parsely-title",
+                      "sailthru.title", "headline")),
+        html_title or None,
+    ]
+    md.title_candidates = [c for c in candidates if c]
+    md.title = _choose_title(md)
+
+    md.description = (
+        _first(meta, ("og:description", "description", "twitter:description", "dc.description"))
+        or _text_value(article.get("description"))
+    )
+
+    people = _jsonld_people(article.get("author")) if article else []
+    if not people:
+        raw = _first(meta, _AUTHOR_META)
+        if raw and not _URL_LIKE.match(raw):
+            people = [raw]
+    if not people:
+        people = _byline_texts(tree)[:1]
+    authors: list[str] = []
+    for raw in people:
+        names, agency = split_authors(raw, vocab)
+        md.agency = md.agency or agency
+        authors.extend(n for n in names if n not in authors)
+    if md.site_name:
+        authors = [a for a in authors if a.casefold() != md.site_name.casefold()]
+    md.authors = authors
+
+    md.published = (
+        parse_date(_text_value(article.get("datePublished")))
+        or parse_date(_first(meta, _PUBLISHED_META))
+        or _time_published(tree)
+        or parse_date(_text_value(article.get("dateCreated")))
+    )
+    md.modified = parse_date(_text_value(article.get("dateModified"))) or parse_date(
+        _first(meta, _MODIFIED_META)
+    )
+    md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
+    tags = _keywords(article.get("keywords"))
+    if not tags:
+        tags = [t for key in _TAG_META[:1] for t in meta.get(key, [])]
+    if not tags:
+        tags = _keywords(_first(meta, _TAG_META[1:]))
+    md.tags = list(dict.fromkeys(tags))[:50]
+
+    html_node = tree.css_first("html")
+    md.language = (
+        (attr(html_node, "lang") if html_node is not None else "")
+        or _text_value(article.get("inLanguage"))
+        or _first(meta, ("og:locale", "content-language", "language", "dc.language"))
+        or None
+    )
+    if md.language:
+        md.language = md.language.replace("_", "-").split(",")[0].strip() or None
+
+    image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
+    image = image or _jsonld_image(article.get("image"))
+    md.image = urljoin(url, image) if (image and url) else image
+
+    canonical = tree.css_first("link[rel=canonical][href]")
+    href = attr(canonical, "href").strip() if canonical is not None else ""
+    href = href or (_first(meta, ("og:url",)) or "")
+    md.canonical_url = (urljoin(url, href) if url else href) or None
+    if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
+        md.canonical_url = None
+
+    body = article.get("articleBody")
+    md.article_body = body if isinstance(body, str) and body.strip() else None
+    types = article.get("@type")
+    md.page_type = _text_value(types) if types else None
+    return md
+
+
+def _choose_title(md: Metadata) -> str | None:
+    h1s = md.h1_texts
+    for candidate in md.title_candidates:
+        folded = " ".join(candidate.split()).casefold()
+        for h1 in h1s:
+            if h1.casefold() == folded:
+                return h1
+    for candidate in md.title_candidates:
+        cleaned = _clean_title(candidate, site_name=md.site_name, h1_texts=h1s)
+        if cleaned:
+            return cleaned
+    return h1s[0] if h1s else None

@@ -1,0 +1,124 @@
+"""The normalizer: clean text, drop leftover boilerplate blocks, read wire furniture.
+
+Runs on the blocks an extractor found. It fixes characters (NFC, entities, soft hyphens,
+zero-width characters, odd spaces), drops repeated paragraphs and a title repeated at the top,
+drops boilerplate lines the DOM stage could not see (a bare "Advertisement", an agency slug),
+reads a byline and a dateline at the top of the body into fields, and cuts the body at a wire
+story's end markers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from newsclean._extract.authors import split_authors
+from newsclean._extract.body import RawBlock
+from newsclean._extract.wire import find_dateline, is_agency_slug
+from newsclean._record import Block
+from newsclean._vocab import Vocabulary, normalize_line
+
+__all__ = ["NormalizedBody", "normalize_blocks", "normalize_text"]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
+_END_MARKERS = frozenset(
+    {"related links", "related content", "related articles", "related stories", "related",
+     "more stories", "more news", "read more", "recommended", "you may also like",
+     "you might also like", "read next", "more from", "latest news", "most read", "trending"}
+)
+
+
+def normalize_text(text: str) -> str:
+    """Entities, NFC, invisible characters and spaces; line breaks kept.
+
+    >>> normalize_text("caf\\u0065\\u0301 &amp; co\\u00adop\\u200b  now")
+    'café & coop now'
+    """
+    if "&" in text:
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@dataclass(slots=True)
+class NormalizedBody:
+    """Clean blocks plus what the body told about the story."""
+
+    blocks: list[Block] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    dateline: str | None = None
+    dateline_date: date | None = None
+
+
+def _same(a: str, b: str | None) -> bool:
+    return b is not None and normalize_line(a) == normalize_line(b)
+
+
+def normalize_blocks(
+    raw_blocks: list[RawBlock],
+    *,
+    vocab: Vocabulary,
+    title: str | None,
+    extra_phrases: frozenset[str] = frozenset(),
+    default_year: int | None = None,
+) -> NormalizedBody:
+    """Normalise extracted blocks into record blocks; see the module docstring."""
+    result = NormalizedBody()
+    texts = [(b.kind, normalize_text(b.text), b.level) for b in raw_blocks]
+    texts = [t for t in texts if t[1]]
+
+    kept: list[tuple[str, str, int | None]] = []
+    seen: set[str] = set()
+    for index, (kind, text, level) in enumerate(texts):
+        key = normalize_line(text)
+        at_top = not any(k != "heading" for k, _, _ in kept)
+        if at_top and _same(text, title):
+            continue
+        if key in _END_MARKERS and kind in ("heading", "paragraph") and index > 2:
+            rest = sum(len(t) for _, t, _ in texts[index + 1 :])
+            before = sum(len(t) for _, t, _ in kept)
+            if rest < 0.6 * before:
+                break
+        if kind in ("paragraph", "heading", "list_item") and "\n" not in text and (
+            vocab.is_boilerplate_line(text) or key in extra_phrases
+        ):
+            continue
+        if is_agency_slug(text):
+            # a wire story ends at its editors' slug; what follows is the site's
+            if len(kept) >= 2:
+                break
+            continue
+        if len(kept) < 3 and kind == "paragraph" and len(text) < 80 and _BYLINE.match(text):
+            names, agency = split_authors(text, vocab)
+            result.authors.extend(n for n in names if n not in result.authors)
+            result.agency = result.agency or agency
+            continue
+        if len(kept) < 3 and kind == "paragraph" and result.dateline is None:
+            found = find_dateline(text, vocab, default_year=default_year)
+            if found is not None:
+                result.dateline = found.place
+                result.agency = result.agency or found.agency
+                result.dateline_date = found.date
+                if not found.remainder:
+                    continue
+                text = found.remainder
+                key = normalize_line(text)
+        if len(key) > 20 and key in seen:
+            continue
+        seen.add(key)
+        kept.append((kind, text, level))
+
+    while kept and kept[-1][0] == "heading":
+        kept.pop()
+    result.blocks = [
+        Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
+        for kind, text, level in kept
+    ]
+    return result

@@ -1,0 +1,121 @@
+"""The boilerplate vocabulary: data files loaded once, shared by every cleaning path.
+
+``vocab/common.json`` holds class/id tokens by category and the wire agencies;
+``vocab/<lang>.json`` holds whole boilerplate lines, line prefixes and line patterns for one
+language. Users extend it without touching code by passing their own files (same keys) to
+:func:`load_vocabulary`, or phrases through ``Options.boilerplate_phrases``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_LANGUAGES", "Vocabulary", "load_vocabulary", "normalize_line"]
+
+DEFAULT_LANGUAGES = ("en", "de", "fr", "es")
+_TRAILING = " \t.:;,!?-–—|>»›•·*#"
+
+
+def normalize_line(line: str) -> str:
+    """Case-fold and trim a line for vocabulary lookups."""
+    return " ".join(line.casefold().split()).strip(_TRAILING)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Compiled boilerplate vocabulary. Build it with :func:`load_vocabulary`."""
+
+    lines: frozenset[str]
+    prefixes: tuple[str, ...]
+    line_pattern: re.Pattern[str]
+    class_tokens: dict[str, frozenset[str]]
+    class_pattern: re.Pattern[str]
+    agencies: dict[str, str]
+    """Every spelling of an agency (case-folded) -> its canonical name."""
+
+    def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
+        """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
+        key = normalize_line(line)
+        if not key:
+            return True
+        if key in self.lines:
+            return True
+        if self.line_pattern.search(key):
+            return True
+        return key.startswith(self.prefixes) and len(key.split()) <= max_prefix_words
+
+    def boilerplate_category(self, class_and_id: str) -> str | None:
+        """The category whose token appears as a word in a class/id string, if any."""
+        match = self.class_pattern.search(class_and_id)
+        if match is None:
+            return None
+        token = match.group(1)
+        for category, tokens in self.class_tokens.items():
+            if token in tokens:
+                return category
+        return None
+
+
+def _read_json(path: Path | Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _class_regex(tokens: set[str]) -> re.Pattern[str]:
+    # Whole words only: boundaries are start/end, whitespace, '-' or '_'. Longest first so
+    # 'share-bar' wins over 'share'.
+    alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s_-])({alternatives})(?=$|[\s_-])")
+
+
+@lru_cache(maxsize=8)
+def load_vocabulary(
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES, extra_files: tuple[str, ...] = ()
+) -> Vocabulary:
+    """Load and compile the vocabulary for ``languages`` plus the user's ``extra_files``.
+
+    The result is cached: call it freely.
+
+    >>> vocab = load_vocabulary()
+    >>> vocab.is_boilerplate_line("Subscribe Free To Our Daily Newsletters")
+    True
+    >>> vocab.agencies["agence france-presse"]
+    'AFP'
+    """
+    package = resources.files("newsclean") / "vocab"
+    common = _read_json(package / "common.json")
+    sources = [_read_json(package / f"{lang}.json") for lang in languages]
+    sources.extend(_read_json(Path(p)) for p in extra_files)
+
+    lines: set[str] = set()
+    prefixes: set[str] = set()
+    patterns: list[str] = []
+    class_tokens: dict[str, set[str]] = {
+        category: set(tokens) for category, tokens in common["class_tokens"].items()
+    }
+    for source in sources:
+        lines.update(normalize_line(x) for x in source.get("lines", ()))
+        prefixes.update(" ".join(x.casefold().split()) for x in source.get("prefixes", ()))
+        patterns.extend(source.get("patterns", ()))
+        for category, tokens in source.get("class_tokens", {}).items():
+            class_tokens.setdefault(category, set()).update(tokens)
+    agencies = {
+        spelling.casefold(): name
+        for name, spellings in common["agencies"].items()
+        for spelling in [name, *spellings]
+    }
+    all_tokens = set().union(*class_tokens.values())
+    return Vocabulary(
+        lines=frozenset(lines),
+        prefixes=tuple(sorted(prefixes, key=len, reverse=True)),
+        line_pattern=re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"),
+        class_tokens={k: frozenset(v) for k, v in class_tokens.items()},
+        class_pattern=_class_regex(all_tokens),
+        agencies=agencies,
+    )
