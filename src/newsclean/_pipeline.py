@@ -18,6 +18,7 @@ from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, Trafila
 from newsclean._extract.boilerplate import strip_boilerplate
 from newsclean._extract.dates import parse_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
+from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
 from newsclean._record import Article
@@ -134,13 +135,21 @@ def run_pipeline(
         extra_phrases=frozenset(normalize_line(p) for p in options.boilerplate_phrases),
         default_year=default_year,
     )
-    if published is None and normalized.dateline_date is not None:
-        published = normalized.dateline_date
+    dateline, dateline_date = normalized.dateline, normalized.dateline_date
+    agency = md.agency or normalized.agency
+    if dateline is None:
+        for candidate in md.dateline_candidates:
+            found = find_dateline(candidate, vocab, default_year=default_year)
+            if found is not None and found.agency is not None:
+                dateline, dateline_date = found.place, found.date
+                agency = agency or found.agency
+                break
+    if published is None and dateline_date is not None:
+        published = dateline_date
     if published is None and options.date_fallback:
         published = _find_date(text, url)
 
     authors = md.authors or normalized.authors
-    agency = md.agency or normalized.agency
     if agency and not md.authors:
         authors = [a for a in authors if a.casefold() != agency.casefold()]
 
@@ -164,7 +173,7 @@ def run_pipeline(
         tags=tuple(md.tags),
         language=md.language,
         agency=agency,
-        dateline=normalized.dateline,
+        dateline=dateline,
         image=md.image,
         blocks=blocks,
         text=body_text,

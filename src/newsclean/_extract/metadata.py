@@ -36,10 +36,10 @@ _SECTION_META = ("article:section", "parsely-section", "section", "sailthru.sect
                  "category", "article.section", "cxenseparse:pageclass")
 _TAG_META = ("article:tag", "news_keywords", "parsely-tags", "sailthru.tags", "keywords")
 _BYLINE_SELECTOR = (
-    "[rel=author], [itemprop=author], .byline, .by-line, .author, .author-name, .authors, "
-    ".article-author, .post-author, .entry-author, .byline-author, .writer, .article__author, "
-    "[class*=byline], [class*=author-name], [data-testid*=byline], address"
+    "[rel=author], [itemprop=author], [class*=byline], [class*=author], [id*=byline], "
+    "[id*=author], [data-testid*=byline], [data-testid*=author], .writer, .by"
 )
+_DATELINE_SELECTOR = "[itemprop=dateline], [class*=dateline], [class*=Dateline], [class*=byline]"
 _TITLE_SPLIT = re.compile(r"\s+(?:[|•»·~]|-{1,2}|–|—|::)\s+")
 _URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 
@@ -64,6 +64,7 @@ class Metadata:
     page_type: str | None = None
     h1_texts: list[str] = field(default_factory=list)
     title_candidates: list[str] = field(default_factory=list)
+    dateline_candidates: list[str] = field(default_factory=list)
 
 
 def _collect_meta(tree: LexborHTMLParser) -> dict[str, list[str]]:
@@ -160,17 +161,20 @@ def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str
     return title
 
 
-def _byline_texts(tree: LexborHTMLParser) -> list[str]:
-    texts: list[str] = []
-    for node in tree.css(_BYLINE_SELECTOR):
-        if _inside_comments(node):
-            continue
-        text = node_text(node)
-        if 2 <= len(text) <= 120:
-            texts.append(text)
-        if len(texts) >= 6:
+def _byline_authors(tree: LexborHTMLParser, vocab: Vocabulary) -> tuple[list[str], str | None]:
+    """Names from the first byline-like element in the page that yields any."""
+    agency: str | None = None
+    for checked, node in enumerate(tree.css(_BYLINE_SELECTOR)):
+        if checked >= 40:
             break
-    return texts
+        text = node_text(node)
+        if not 2 <= len(text) <= 100 or _inside_comments(node):
+            continue
+        names, found_agency = split_authors(text, vocab)
+        agency = agency or found_agency
+        if names:
+            return names, agency
+    return [], agency
 
 
 def _inside_comments(node: LexborNode) -> bool:
@@ -243,15 +247,14 @@ def harvest_metadata(
         raw = _first(meta, _AUTHOR_META)
         if raw and not _URL_LIKE.match(raw):
             people = [raw]
-    if not people:
-        people = _byline_texts(tree)[:1]
     authors: list[str] = []
     for raw in people:
         names, agency = split_authors(raw, vocab)
         md.agency = md.agency or agency
         authors.extend(n for n in names if n not in authors)
-    if md.site_name:
-        authors = [a for a in authors if a.casefold() != md.site_name.casefold()]
+    if not authors:
+        authors, agency = _byline_authors(tree, vocab)
+        md.agency = md.agency or agency
     md.authors = authors
 
     md.published = (
@@ -292,6 +295,11 @@ def harvest_metadata(
     if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
         md.canonical_url = None
 
+    md.dateline_candidates = [
+        text
+        for text in (node_text(n) for n in tree.css(_DATELINE_SELECTOR)[:5])
+        if 3 <= len(text) <= 200
+    ]
     body = article.get("articleBody")
     md.article_body = body if isinstance(body, str) and body.strip() else None
     types = article.get("@type")
