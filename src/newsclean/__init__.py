@@ -7,6 +7,7 @@
 """
 
 from newsclean._api import clean_html
+from newsclean._batch import clean_files, clean_many
 from newsclean._decode import decode_html
 from newsclean._errors import (
     ConnectError,
@@ -50,7 +51,9 @@ __all__ = [
     "TooManyRedirects",
     "__version__",
     "article_json_schema",
+    "clean_files",
     "clean_html",
+    "clean_many",
     "decode_html",
 ]
 

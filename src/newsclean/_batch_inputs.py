@@ -149,18 +149,18 @@ def discover_units(
     url_map = url_map or {}
     for raw in paths:
         top = os.fspath(raw)
-        if os.path.isdir(top):
+        if Path(top).is_dir():
             for dirpath, dirnames, filenames in os.walk(top):
                 dirnames.sort()
                 for filename in sorted(filenames):
-                    path = os.path.join(dirpath, filename)
-                    relative = Path(os.path.relpath(path, top)).as_posix()
+                    path = str(Path(dirpath, filename))
+                    relative = Path(path).relative_to(top).as_posix()
                     taken = (
                         _matches(relative, include)
                         if include
                         else _matches(relative, DEFAULT_INCLUDE, ignore_case=True)
                     )
-                    if taken and not _matches(relative, exclude) and os.path.isfile(path):
+                    if taken and not _matches(relative, exclude) and Path(path).is_file():
                         yield _unit(path, relative, url_map)
         elif not _matches(Path(top).name, exclude):
             yield _unit(top, Path(top).name, url_map)
@@ -173,7 +173,7 @@ def _unit(path: str, relative: str, url_map: dict[str, str]) -> Unit:
         url = (
             url_map.get(path)
             or url_map.get(relative)
-            or url_map.get(os.path.abspath(path))
+            or url_map.get(str(Path(path).absolute()))
             or url_map.get(Path(path).name)
         )
     return Unit(kind=kind, path=path, name=_safe_name(_strip_suffix(relative)), url=url)
@@ -214,7 +214,7 @@ def iter_unit_items(unit: Unit, stats: InputStats | None = None) -> Iterator[Ite
         yield from _iter_warc(unit, stats or InputStats())
     else:
         try:
-            raw = Path(unit.path).open("rb")
+            raw = Path(unit.path).open("rb")  # noqa: SIM115 - closed below; failing is a row
         except OSError as exc:
             yield _failed(unit.path, unit.name, "read", exc)
             return
@@ -245,10 +245,10 @@ def _failed(source: str, name: str, stage: str, exc: BaseException) -> Failed:
     return Failed(source, name, ErrorInfo(stage=stage, kind=type(exc).__name__, message=message))
 
 
-def _iter_jsonl(stream: IO[bytes], *, source: str, name: str) -> Iterator[Item]:
+def _iter_jsonl(stream: Iterable[bytes], *, source: str, name: str) -> Iterator[Item]:
     lineno = 0
     try:
-        for lineno, line in enumerate(stream, start=1):  # noqa: B007 - used after the loop
+        for lineno, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             item_source, item_name = f"{source}#L{lineno}", f"{name}/L{lineno}"
@@ -265,7 +265,9 @@ def _iter_jsonl(stream: IO[bytes], *, source: str, name: str) -> Iterator[Item]:
             if not isinstance(html, str):
                 message = 'the line has no "html" string field'
                 yield Failed(
-                    item_source, item_name, ErrorInfo(stage="input", kind="MissingHTML", message=message)
+                    item_source,
+                    item_name,
+                    ErrorInfo(stage="input", kind="MissingHTML", message=message),
                 )
                 continue
             url = obj.get("url")
@@ -291,7 +293,7 @@ def _iter_warc(unit: Unit, stats: InputStats) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
 
     try:
-        stream = Path(unit.path).open("rb")
+        stream = Path(unit.path).open("rb")  # noqa: SIM115 - closed below; failing is a row
     except OSError as exc:
         yield _failed(unit.path, unit.name, "read", exc)
         return

@@ -113,12 +113,10 @@ def clean_task(task: Task, config: WorkerConfig) -> Result:
     try:
         if config.test_hooks:
             _run_test_hooks(data)
-        article = clean_html(
-            data, task.url, options=config.options, content_type=task.content_type
-        )
+        article = clean_html(data, task.url, options=config.options, content_type=task.content_type)
     except NewscleanError as exc:
         return Result(source=task.source, error=_error(_stage_of(exc), exc))
-    except (Exception, RecursionError) as exc:  # a pipeline bug must not stop the batch
+    except Exception as exc:  # a pipeline bug must not stop the batch
         return Result(source=task.source, error=_error("clean", exc))
     return Result(source=task.source, article=article)
 
