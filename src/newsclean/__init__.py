@@ -6,6 +6,7 @@
 'Body text here.'
 """
 
+from newsclean._afetch import AsyncFetcher, afetch, ascrape
 from newsclean._api import clean_html
 from newsclean._batch import clean_files, clean_many
 from newsclean._decode import decode_html
@@ -25,36 +26,50 @@ from newsclean._errors import (
     TooLarge,
     TooManyRedirects,
 )
+from newsclean._fetch import Fetcher, fetch, scrape
+from newsclean._fetch_options import FetchLimits, FetchOptions, RetryPolicy
+from newsclean._fetch_page import FetchResult, Page
 from newsclean._options import Options
 from newsclean._record import Article, Block, ErrorInfo, Result, article_json_schema
 from newsclean._version import __version__
 
 __all__ = [
     "Article",
+    "AsyncFetcher",
     "Block",
     "ConnectError",
     "DecodeError",
     "DisallowedAddress",
     "ErrorInfo",
     "FetchError",
+    "FetchLimits",
+    "FetchOptions",
+    "FetchResult",
     "FetchTimeout",
+    "Fetcher",
     "NewscleanError",
     "NoContentError",
     "NotHTML",
     "Options",
     "OptionsError",
+    "Page",
     "ParseError",
     "Result",
+    "RetryPolicy",
     "RobotsDisallowed",
     "StatusError",
     "TooLarge",
     "TooManyRedirects",
     "__version__",
+    "afetch",
     "article_json_schema",
+    "ascrape",
     "clean_files",
     "clean_html",
     "clean_many",
     "decode_html",
+    "fetch",
+    "scrape",
 ]
 
 for _name in __all__:

@@ -317,7 +317,13 @@ def _iter_warc(unit: Unit, stats: InputStats) -> Iterator[Item]:
                     stats.skip("warc response that is not HTML")
                     continue
                 body = record.content_stream().read()
+                unread = getattr(record.raw_stream, "limit", 0)  # what Content-Length promised
                 offset = records.get_record_offset()
+                if unread:
+                    message = f"the record ends {unread} bytes early (a truncated file?)"
+                    error = ErrorInfo(stage="input", kind="TruncatedRecord", message=message)
+                    yield Failed(f"{unit.path}#{offset}", f"{unit.name}/{offset}", error)
+                    continue
                 yield Task(
                     source=f"{unit.path}#{offset}",
                     name=f"{unit.name}/{offset}",

@@ -6,6 +6,7 @@ Every parse goes through :func:`parse_html`, which wraps lexbor's errors in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
@@ -19,6 +20,7 @@ __all__ = [
     "class_and_id",
     "decompose_all",
     "flatten_deep_nesting",
+    "flatten_text_nesting",
     "iter_elements",
     "node_text",
     "parse_html",
@@ -93,3 +95,45 @@ def flatten_deep_nesting(root: LexborNode, *, max_depth: int) -> int:
     for node in reversed(deep):
         node.unwrap()
     return len(deep)
+
+
+_CONTAINERS = (
+    "div", "span", "section", "article", "font", "blockquote", "ul", "ol", "table", "main",
+    "aside", "header", "footer", "nav", "b", "i", "em", "strong", "u", "small", "center", "a",
+)
+_CONTAINER_TAG = re.compile(rf"<(/?)(?:{'|'.join(_CONTAINERS)})\b[^>]*>", re.IGNORECASE)
+# Lexbor's tree builder is quadratic in nesting depth (20,000 levels: about a second; 200,000:
+# minutes). Pages with this many container tags get their depth checked before parsing.
+MANY_CONTAINER_TAGS = 3000
+
+
+def count_container_tags(html: str) -> int:
+    """A cheap upper bound on how many container elements ``html`` opens."""
+    return html.count("<div") + html.count("<DIV") + html.count("<span") + html.count("<a ")
+
+
+def flatten_text_nesting(html: str, *, max_depth: int) -> tuple[str, int]:
+    """Drop container tags nested deeper than ``max_depth``, before parsing.
+
+    Returns the new markup and how many tags went. Text is kept; only the wrapping goes.
+    """
+    pieces: list[str] = []
+    depth = 0
+    last = 0
+    removed = 0
+    for match in _CONTAINER_TAG.finditer(html):
+        closing = match.group(1) == "/"
+        self_closing = match.group(0).endswith("/>")
+        deep = depth >= max_depth if not closing else depth > max_depth
+        if not closing and not self_closing:
+            depth += 1
+        elif closing and depth > 0:
+            depth -= 1
+        if deep:
+            pieces.append(html[last : match.start()])
+            last = match.end()
+            removed += 1
+    if not removed:
+        return html, 0
+    pieces.append(html[last:])
+    return "".join(pieces), removed

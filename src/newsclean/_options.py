@@ -27,6 +27,9 @@ class Options:
         date_fallback: when no structured date exists, let htmldate search the page.
         max_html_chars: pages longer than this are cut before parsing (with a warning);
             protects batch runs from pathological multi-hundred-MB pages.
+        max_extract_chars: the cleaned page handed to the body extractor is cut at this many
+            characters (with a warning). Boilerplate, scripts and styles are gone by then, so
+            only pages with hundreds of thousands of words of text reach it.
         max_depth: elements nested deeper than this are flattened, so that pathological
             nesting cannot exhaust the recursion of tree walkers.
         raise_on_empty: raise :class:`newsclean.NoContentError` instead of returning a record
@@ -40,6 +43,7 @@ class Options:
     include_comments: bool = False
     date_fallback: bool = True
     max_html_chars: int = 25_000_000
+    max_extract_chars: int = 2_000_000
     max_depth: int = 200
     raise_on_empty: bool = False
     boilerplate_phrases: tuple[str, ...] = field(default=())
@@ -47,8 +51,8 @@ class Options:
     def __post_init__(self) -> None:
         if self.extractor not in ("trafilatura",):
             raise OptionsError(f"unknown extractor {self.extractor!r}")
-        if self.max_html_chars <= 0:
-            raise OptionsError("max_html_chars must be positive")
+        if self.max_html_chars <= 0 or self.max_extract_chars <= 0:
+            raise OptionsError("max_html_chars and max_extract_chars must be positive")
         if self.max_depth < 10:
             raise OptionsError("max_depth must be at least 10")
 

@@ -12,7 +12,13 @@ from datetime import date, datetime
 from htmldate import find_date
 
 from newsclean._decode import decode_html, maybe_gunzip
-from newsclean._dom import flatten_deep_nesting, parse_html
+from newsclean._dom import (
+    MANY_CONTAINER_TAGS,
+    count_container_tags,
+    flatten_deep_nesting,
+    flatten_text_nesting,
+    parse_html,
+)
 from newsclean._errors import NoContentError
 from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
 from newsclean._extract.boilerplate import strip_boilerplate
@@ -30,8 +36,10 @@ __all__ = ["run_pipeline"]
 MIN_BODY_CHARS = 250
 # Share of control characters in the first bytes above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
-# Pages nest deeper than this only when generated pathologically; see flatten_deep_nesting.
-_DEEP_NESTING_PROBE = "<div><div><div><div><div><div><div><div><div><div>" * 4
+# Dates sit in the head and near the top; htmldate's cost grows with the page.
+HTMLDATE_MAX_CHARS = 1_000_000
+# libxml2, under trafilatura, gives up on trees deeper than 256 levels.
+LIBXML2_MAX_DEPTH = 250
 
 EXTRACTORS: dict[str, BodyExtractor] = {"trafilatura": TrafilaturaBody()}
 
@@ -68,7 +76,9 @@ def _choose_body(
     if _text_length(best.blocks) < MIN_BODY_CHARS:
         # our DOM stage may have removed a wrapper the extractor needed: ask again on the
         # page as served
-        retry = EXTRACTORS["trafilatura"].extract(raw_html, url=url, options=options)
+        retry = EXTRACTORS["trafilatura"].extract(
+            raw_html[: options.max_extract_chars], url=url, options=options
+        )
         if _text_length(retry.blocks) > _text_length(best.blocks):
             best = BodyResult(retry.blocks, f"{retry.extractor}:raw")
     if md.article_body:
@@ -111,18 +121,27 @@ def run_pipeline(
         warnings.append(f"page cut at {options.max_html_chars} characters")
         text = text[: options.max_html_chars]
 
+    if count_container_tags(text) > MANY_CONTAINER_TAGS:
+        text, flattened = flatten_text_nesting(text, max_depth=options.max_depth)
+        if flattened:
+            warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
+
     vocab = load_vocabulary(extra_files=())
     tree = parse_html(text)
     md = harvest_metadata(tree, url=url, vocab=vocab)
     strip_boilerplate(tree, vocab, include_comments=options.include_comments)
-    if _DEEP_NESTING_PROBE in text:
-        root = tree.root
-        if root is not None and flatten_deep_nesting(root, max_depth=options.max_depth):
-            warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
     cleaned_html = tree.html or ""
+    if len(cleaned_html) > options.max_extract_chars:
+        warnings.append(f"cleaned page cut at {options.max_extract_chars} characters")
+        cleaned_html = cleaned_html[: options.max_extract_chars]
 
     extractor = EXTRACTORS[options.extractor]
     primary = extractor.extract(cleaned_html, url=url, options=options)
+    if _text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
+        depth = min(options.max_depth, LIBXML2_MAX_DEPTH)
+        if flatten_deep_nesting(tree.root, max_depth=depth):
+            warnings.append(f"nesting deeper than {depth} levels flattened")
+            primary = extractor.extract(tree.html or "", url=url, options=options)
     body = _choose_body(primary, raw_html=text, url=url, options=options, md=md,
                         warnings=warnings)
 
@@ -147,7 +166,7 @@ def run_pipeline(
     if published is None and dateline_date is not None:
         published = dateline_date
     if published is None and options.date_fallback:
-        published = _find_date(text, url)
+        published = _find_date(text[:HTMLDATE_MAX_CHARS], url)
 
     authors = md.authors or normalized.authors
     if agency and not md.authors:
@@ -178,5 +197,5 @@ def run_pipeline(
         blocks=blocks,
         text=body_text,
         extractor=body.extractor,
-        warnings=tuple(warnings),
+        warnings=tuple(dict.fromkeys(warnings)),
     )

@@ -1,0 +1,299 @@
+"""The blocking fetcher: :class:`Fetcher`, :func:`fetch` and :func:`scrape`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
+from types import TracebackType
+
+import httpx
+
+from newsclean._api import clean_html
+from newsclean._errors import FetchError, RobotsDisallowed, StatusError
+from newsclean._fetch_core import (
+    HTTPX_ERRORS,
+    Deadline,
+    FetchCore,
+    Final,
+    Redirect,
+    build_retrying,
+)
+from newsclean._fetch_errors import map_httpx_error
+from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
+from newsclean._fetch_page import FetchResult, Page
+from newsclean._options import Options
+from newsclean._record import Article
+from newsclean._robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
+
+__all__ = ["Fetcher", "fetch", "scrape"]
+
+_ROBOTS_REDIRECTS = 5
+
+
+class Fetcher:
+    """Fetches pages over one connection pool, politely and within bounds.
+
+    Use it as a context manager so the pool is closed::
+
+        with newsclean.Fetcher(options=FetchOptions(max_bytes=5_000_000)) as fetcher:
+            page = fetcher.fetch("https://example.com/news/1")
+            for result in fetcher.fetch_many(urls):
+                if isinstance(result, newsclean.FetchError):
+                    print("skipped", result.url, result)
+
+    A fetcher is safe to share between threads; robots.txt rules, per-host pacing and the
+    DNS cache are shared by all of them.
+
+    Args:
+        options: how to fetch; defaults to :class:`FetchOptions()`.
+        transport: an httpx transport to send requests through (a seam for tests and
+            custom networking).
+        sleep: the function that waits between retries and between requests to one host;
+            tests pass one that records instead of sleeping.
+    """
+
+    def __init__(
+        self,
+        *,
+        options: FetchOptions | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.options = options or DEFAULT_FETCH_OPTIONS
+        self._core = FetchCore(self.options)
+        self._client = httpx.Client(transport=transport, **self._core.client_kwargs())
+        self._sleep = sleep
+        self._retrying = build_retrying(self.options.retry, sleep=sleep)
+        self._lock = threading.Lock()
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def fetch(self, url: str) -> Page:
+        """Fetch one page, retrying as the retry policy says.
+
+        Args:
+            url: an http or https URL.
+
+        Returns:
+            The page, decoded.
+
+        Raises:
+            FetchTimeout: a connect, read or total timeout expired on the last attempt.
+            ConnectError: the connection failed or broke off on the last attempt.
+            StatusError: the final response had an error status.
+            TooLarge: the body passed ``max_bytes`` (after decompression).
+            TooManyRedirects: too many redirects, or a redirect loop.
+            RobotsDisallowed: robots.txt forbids the URL.
+            DisallowedAddress: the scheme is not http(s) or the host is not public.
+            NotHTML: the response is a PDF, an image or another non-HTML type.
+            FetchError: any other failure; every error names ``url``.
+        """
+        started = time.monotonic()
+        attempts = 0
+
+        def attempt() -> Page:
+            nonlocal attempts
+            attempts += 1
+            return self._attempt(url, started)
+
+        page: Page = self._retrying.copy()(attempt)
+        return replace(page, attempts=attempts)
+
+    def fetch_many(self, urls: Iterable[str]) -> Iterator[FetchResult]:
+        """Fetch many pages on a thread pool; yield each result as it completes.
+
+        At most ``options.limits.max_concurrency`` requests run at once, and at most
+        ``options.limits.max_per_host`` against one host. One bad URL never stops the others:
+        its result is the :class:`FetchError` (whose ``url`` names it) instead of a page.
+
+        Args:
+            urls: the URLs, consumed lazily.
+
+        Yields:
+            A :class:`Page` or a :class:`FetchError` per URL, in completion order.
+        """
+        workers = self.options.limits.max_concurrency
+        source = iter(urls)
+        pending: set[Future[FetchResult]] = set()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsclean-fetch") as pool:
+            try:
+                for url in source:
+                    pending.add(pool.submit(self._fetch_or_error, url))
+                    if len(pending) >= 2 * workers:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            yield future.result()
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield future.result()
+            finally:
+                for future in pending:
+                    future.cancel()
+
+    def _fetch_or_error(self, url: str) -> FetchResult:
+        try:
+            return self.fetch(url)
+        except FetchError as exc:
+            return exc
+
+    # -- one attempt -------------------------------------------------------------------------
+
+    def _attempt(self, url: str, started: float) -> Page:
+        core = self._core
+        deadline = Deadline(self.options.total_timeout_s)
+        try:
+            target = core.parse_url(url)
+            seen: dict[str, int] = {str(target): 1}
+            redirects: list[str] = []
+            while True:
+                step = self._hop(target, original=url, deadline=deadline, html=True,
+                                 max_bytes=self.options.max_bytes)
+                if isinstance(step, Final):
+                    return core.make_page(url, target, step, redirects=redirects,
+                                          started=started)
+                redirects.append(str(target))
+                target = core.next_hop(step.target, seen, redirects, original=url)
+        except HTTPX_ERRORS as exc:
+            raise map_httpx_error(exc, url=url) from exc
+
+    def _host_slot(self, host: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            slot = self._host_slots.get(host)
+            if slot is None:
+                slot = threading.BoundedSemaphore(self.options.limits.max_per_host)
+                self._host_slots[host] = slot
+            return slot
+
+    def _hop(
+        self, target: httpx.URL, *, original: str, deadline: Deadline, html: bool, max_bytes: int
+    ) -> Redirect | Final:
+        core = self._core
+        core.guard.check(target, original=original)
+        rules = self._robots_for(target, original=original, deadline=deadline) if html else None
+        entry = core.conditional(target, html=html)
+        host = target.netloc.decode("ascii")
+        queued = time.monotonic()
+        with self._host_slot(host):
+            if html:
+                pause = core.pacer.reserve(host, core.interval_for(rules))
+                if pause > 0:
+                    self._sleep(pause)
+            deadline.extend(time.monotonic() - queued)
+            request = self._client.build_request(
+                "GET", target, headers=entry.conditional_headers() if entry else None,
+                timeout=core.timeout_for(deadline, url=original),
+            )
+            response = self._client.send(request, stream=True)
+            try:
+                step = core.classify(response, target, original=original, entry=entry,
+                                     html=html, max_bytes=max_bytes)
+                if step is not None:
+                    return step
+                reader = core.body_reader(response, original=original, max_bytes=max_bytes,
+                                          truncate=not html)
+                for raw in response.iter_raw():
+                    if not reader.feed(raw):
+                        break
+                    core.timeout_for(deadline, url=original)
+                return core.finish_body(response, target, reader.finish(), original=original,
+                                        html=html)
+            finally:
+                response.close()
+
+    def _robots_for(
+        self, target: httpx.URL, *, original: str, deadline: Deadline
+    ) -> RobotsRules | None:
+        if not self.options.respect_robots:
+            return None
+        origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        rules = self._core.robots.get(origin)
+        if rules is None:
+            with self._lock:
+                lock = self._robots_locks.setdefault(origin, threading.Lock())
+            with lock:
+                rules = self._core.robots.get(origin)
+                if rules is None:
+                    rules = self._load_robots(origin, original=original, deadline=deadline)
+                    self._core.robots.put(origin, rules)
+        if not rules.allowed(str(target), self.options.robots_token):
+            raise RobotsDisallowed(f"robots.txt of {origin} disallows {target}", url=original)
+        return rules
+
+    def _load_robots(self, origin: str, *, original: str, deadline: Deadline) -> RobotsRules:
+        target = httpx.URL(robots_url(origin))
+        for _ in range(_ROBOTS_REDIRECTS + 1):
+            try:
+                step = self._hop(target, original=original, deadline=deadline, html=False,
+                                 max_bytes=ROBOTS_MAX_BYTES)
+            except StatusError as exc:
+                return rules_from_response(exc.status, b"")
+            if isinstance(step, Final):
+                return rules_from_response(step.status, step.body)
+            target = step.target
+        return rules_from_response(404, b"")  # RFC 9309: too many redirects = unavailable
+
+
+def fetch(url: str, *, options: FetchOptions | None = None) -> Page:
+    """Fetch one page with a short-lived :class:`Fetcher`.
+
+    For more than a handful of pages, open a :class:`Fetcher` once and reuse it: it keeps
+    connections, robots.txt rules and per-host pacing between calls.
+
+    Args:
+        url: an http or https URL.
+        options: how to fetch; defaults to :class:`FetchOptions()`.
+
+    Returns:
+        The page.
+
+    Raises:
+        FetchError: the page could not be fetched (see :meth:`Fetcher.fetch` for subclasses).
+    """
+    with Fetcher(options=options) as fetcher:
+        return fetcher.fetch(url)
+
+
+def scrape(
+    url: str,
+    *,
+    fetcher: Fetcher | None = None,
+    options: Options | None = None,
+    fetch_options: FetchOptions | None = None,
+) -> Article:
+    """Fetch a page and clean it into an :class:`Article`.
+
+    Args:
+        url: an http or https URL.
+        fetcher: the fetcher to use; without one a short-lived fetcher is opened with
+            ``fetch_options``.
+        options: how to clean.
+        fetch_options: how to fetch when no ``fetcher`` is given.
+
+    Returns:
+        The article, with ``url`` set to the final URL after redirects.
+
+    Raises:
+        FetchError: the page could not be fetched.
+    """
+    page = fetcher.fetch(url) if fetcher is not None else fetch(url, options=fetch_options)
+    return clean_html(page.content, url=page.final_url, options=options,
+                      content_type=page.content_type)

@@ -1,0 +1,81 @@
+"""httpx exceptions -> the newsclean error tree, and ``Retry-After`` parsing.
+
+Every exception httpx can raise is mapped here and nowhere else, so callers only ever catch
+:class:`newsclean.FetchError`. ``tests/test_fetch_errors.py`` walks httpx's exception classes
+and fails when a new one appears unmapped::
+
+    httpx.TimeoutException (Connect/Read/Write/PoolTimeout)   -> FetchTimeout
+    httpx.NetworkError (Connect/Read/Write/CloseError)         -> ConnectError
+    httpx.RemoteProtocolError, httpx.ProxyError                -> ConnectError
+    httpx.TooManyRedirects                                     -> TooManyRedirects
+    httpx.UnsupportedProtocol                                  -> DisallowedAddress
+    httpx.HTTPStatusError                                      -> StatusError
+    anything else (LocalProtocolError, DecodingError,
+      InvalidURL, CookieConflict, StreamError, ...)            -> FetchError
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from newsclean._errors import (
+    ConnectError,
+    DisallowedAddress,
+    FetchError,
+    FetchTimeout,
+    StatusError,
+    TooManyRedirects,
+)
+
+__all__ = ["map_httpx_error", "parse_retry_after"]
+
+_CONNECTION_BROKE = (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
+
+
+def map_httpx_error(exc: Exception, *, url: str) -> FetchError:
+    """Return the newsclean error for an httpx exception (raise it ``from exc``)."""
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchTimeout(f"timed out ({type(exc).__name__}): {detail}", url=url)
+    if isinstance(exc, _CONNECTION_BROKE):
+        return ConnectError(f"connection failed ({type(exc).__name__}): {detail}", url=url)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return TooManyRedirects(detail, url=url)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return DisallowedAddress(f"unsupported scheme: {detail}", url=url)
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        return StatusError(
+            f"HTTP {status}", url=url, status=status,
+            retry_after=parse_retry_after(exc.response.headers.get("retry-after")),
+        )
+    return FetchError(f"{type(exc).__name__}: {detail}", url=url)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Return the seconds a ``Retry-After`` header asks to wait, or ``None`` if absent or bad.
+
+    >>> parse_retry_after("120")
+    120.0
+    >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=now)
+    30.0
+    >>> parse_retry_after("soon") is None
+    True
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())

@@ -1,0 +1,88 @@
+"""robots.txt rules, parsed by protego and cached per origin.
+
+What a robots.txt response means follows RFC 9309, section 2.3.1: a 2xx body is parsed (its
+first 500 KiB), any 4xx means "no rules" (allow all), and a 5xx means "unreachable" (disallow
+all). Network errors are not turned into rules: they fail the page fetch and are retried
+like any other connection error.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from protego import Protego
+
+__all__ = ["ROBOTS_MAX_BYTES", "RobotsRules", "RobotsStore", "robots_url", "rules_from_response"]
+
+ROBOTS_MAX_BYTES = 500 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsRules:
+    """The rules of one origin: a parsed file, or a blanket allow or disallow."""
+
+    parser: Protego | None = None
+    allow_all: bool = True
+
+    def allowed(self, url: str, token: str) -> bool:
+        """Tell whether ``token`` may fetch ``url``."""
+        if self.parser is None:
+            return self.allow_all
+        return bool(self.parser.can_fetch(url, token))
+
+    def crawl_delay(self, token: str) -> float | None:
+        """Return the ``Crawl-delay`` (or ``Request-rate`` interval) for ``token`` in seconds."""
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(token)
+        if delay is not None:
+            return float(delay)
+        rate = self.parser.request_rate(token)
+        if rate is not None and rate.requests:
+            return float(rate.seconds) / float(rate.requests)
+        return None
+
+
+ALLOW_ALL = RobotsRules(None, allow_all=True)
+DISALLOW_ALL = RobotsRules(None, allow_all=False)
+
+
+def rules_from_response(status: int, body: bytes) -> RobotsRules:
+    """Turn a robots.txt response into rules (RFC 9309 status handling).
+
+    >>> rules_from_response(404, b"").allowed("https://a.example/x", "newsclean")
+    True
+    >>> rules_from_response(503, b"").allowed("https://a.example/x", "newsclean")
+    False
+    >>> rules = rules_from_response(200, b"User-agent: *\\nDisallow: /private/")
+    >>> rules.allowed("https://a.example/private/x", "newsclean")
+    False
+    """
+    if 200 <= status < 300:
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        return RobotsRules(Protego.parse(text))
+    if 400 <= status < 500:
+        return ALLOW_ALL
+    return DISALLOW_ALL
+
+
+def robots_url(origin: str) -> str:
+    """Return the robots.txt URL of an origin such as ``https://example.com:8443``."""
+    return f"{origin}/robots.txt"
+
+
+class RobotsStore:
+    """Rules per origin, shared by every task and thread of one fetcher."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, RobotsRules] = {}
+        self._lock = threading.Lock()
+
+    def get(self, origin: str) -> RobotsRules | None:
+        with self._lock:
+            return self._rules.get(origin)
+
+    def put(self, origin: str, rules: RobotsRules) -> None:
+        with self._lock:
+            self._rules[origin] = rules
