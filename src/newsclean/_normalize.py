@@ -81,6 +81,11 @@ def normalize_blocks(
         at_top = not any(k != "heading" for k, _, _ in kept)
         if at_top and _same(text, title):
             continue
+        if is_agency_slug(text):
+            # a wire story ends at its editors' slug; what follows is the site's
+            if len(kept) >= 2:
+                break
+            continue
         if key in _END_MARKERS and kind in ("heading", "paragraph") and index > 2:
             rest = sum(len(t) for _, t, _ in texts[index + 1 :])
             before = sum(len(t) for _, t, _ in kept)
@@ -89,11 +94,6 @@ def normalize_blocks(
         if kind in ("paragraph", "heading", "list_item") and "\n" not in text and (
             vocab.is_boilerplate_line(text) or key in extra_phrases
         ):
-            continue
-        if is_agency_slug(text):
-            # a wire story ends at its editors' slug; what follows is the site's
-            if len(kept) >= 2:
-                break
             continue
         if len(kept) < 3 and kind == "paragraph" and len(text) < 80 and _BYLINE.match(text):
             names, agency = split_authors(text, vocab)

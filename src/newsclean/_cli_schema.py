@@ -1,0 +1,21 @@
+"""``newsclean schema``: print the JSON Schema of the Article record."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from newsclean._record import dump_schema
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "schema", help="print the JSON Schema of the Article record", description=__doc__
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sys.stdout.write(dump_schema())
+    return 0

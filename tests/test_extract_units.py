@@ -1,0 +1,159 @@
+"""Unit tests of the extraction helpers: bylines, datelines, dates, vocabulary, decoding."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from newsclean._decode import decode_html, maybe_gunzip
+from newsclean._errors import DecodeError
+from newsclean._extract.authors import split_authors
+from newsclean._extract.body import RawBlock
+from newsclean._extract.dates import parse_date
+from newsclean._extract.wire import find_dateline, is_agency_slug
+from newsclean._normalize import normalize_blocks, normalize_text
+from newsclean._vocab import load_vocabulary
+
+VOCAB = load_vocabulary()
+
+
+@pytest.mark.parametrize(
+    ("raw", "names", "agency"),
+    [
+        ("By Jane Doe and John Smith", ["Jane Doe", "John Smith"], None),
+        ("Jane Doe, John Smith", ["Jane Doe", "John Smith"], None),
+        ("by AFP Staff Writers", [], "AFP"),
+        ("Staff Writers", [], None),
+        ("By Jane Doe jane@example.com https://x.example/jane", ["Jane Doe"], None),
+        ("Von Petra Schulz und Max Müller", ["Petra Schulz", "Max Müller"], None),
+        ("Reuters", [], "Reuters"),
+        ("The Associated Press", [], "AP"),
+        ("Maria &amp; Katerina", ["Maria", "Katerina"], None),
+        ("Dylan Bailey, MS, RD, FAND", ["Dylan Bailey, MS, RD, FAND"], None),
+        ("Podium Staff", ["Podium Staff"], None),
+        ("Summer Swann - June 3, 2025", ["Summer Swann"], None),
+        ("By", [], None),
+    ],
+)
+def test_split_authors(raw, names, agency):
+    assert split_authors(raw, VOCAB) == (names, agency)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency", "day", "remainder"),
+    [
+        ("Beijing (AFP) Nov 15, 2025", "Beijing", "AFP", date(2025, 11, 15), ""),
+        ("WASHINGTON (AP) — The Senate voted on Tuesday.", "Washington", "AP", None,
+         "The Senate voted on Tuesday."),
+        ("BEIJING, Nov 15 (Reuters) - China said.", "Beijing", "Reuters", date(2025, 11, 15),
+         "China said."),
+        ("New Delhi, Nov 3 (IANS) The government said.", "New Delhi", "IANS",
+         date(2025, 11, 3), "The government said."),
+        ("Berlin (dpa) - Die Regierung hat beschlossen.", "Berlin", "dpa", None,
+         "Die Regierung hat beschlossen."),
+    ],
+)
+def test_find_dateline(text, place, agency, day, remainder):
+    found = find_dateline(text, VOCAB, default_year=2025)
+    assert found is not None
+    assert (found.place, found.agency, found.date, found.remainder) == (
+        place, agency, day, remainder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The (AP) style guide says so.", "Tuesday (AFP) said", "An ordinary first sentence here.",
+     "Paris (Fictional Agency) - text"],
+)
+def test_no_dateline(text):
+    assert find_dateline(text, VOCAB) is None
+
+
+def test_agency_slugs():
+    assert is_agency_slug("pfc/lb/mtp")
+    assert is_agency_slug("sst/jm")
+    assert not is_agency_slug("This is a sentence.")
+
+
+def test_parse_date_keeps_precision_and_zone():
+    assert parse_date("2025-11-15") == date(2025, 11, 15)
+    aware = parse_date("2025-11-15T08:30:00+08:00")
+    assert isinstance(aware, datetime)
+    assert aware.utcoffset() == timedelta(hours=8)
+    naive = parse_date("2025-11-15 08:30")
+    assert isinstance(naive, datetime)
+    assert naive.tzinfo is None
+    assert parse_date("November 15, 2025") == date(2025, 11, 15)
+    assert parse_date("not a date") is None
+    assert parse_date("1850-01-01") is None
+
+
+def test_normalize_text_fixes_characters():
+    assert normalize_text("a\u00a0b\u200bc soft\u00adhyphen &eacute; e\u0301") == (
+        "a bc softhyphen é é"
+    )
+
+
+def test_normalize_blocks_removes_furniture():
+    raw = [
+        RawBlock("heading", "The Title", 1),
+        RawBlock("paragraph", "by AFP Staff Writers"),
+        RawBlock("paragraph", "Beijing (AFP) Nov 15, 2025"),
+        RawBlock("paragraph", "First real paragraph of the story, long enough to count."),
+        RawBlock("paragraph", "Advertisement"),
+        RawBlock("paragraph", "Second real paragraph of the story, also long enough."),
+        RawBlock("paragraph", "First real paragraph of the story, long enough to count."),
+        RawBlock("paragraph", "pfc/lb/mtp"),
+        RawBlock("paragraph", "Teaser paragraph that belongs to another story entirely."),
+    ]
+    body = normalize_blocks(raw, vocab=VOCAB, title="The Title")
+    assert [b.text for b in body.blocks] == [
+        "First real paragraph of the story, long enough to count.",
+        "Second real paragraph of the story, also long enough.",
+    ]
+    assert (body.agency, body.dateline, body.dateline_date) == ("AFP", "Beijing",
+                                                                date(2025, 11, 15))
+
+
+def test_normalize_blocks_cuts_at_related_block_but_not_mid_story():
+    story = [RawBlock("paragraph", f"Story paragraph number {i} with enough words in it.")
+             for i in range(6)]
+    related = [RawBlock("heading", "Related Links", 3),
+               RawBlock("paragraph", "Another story headline")]
+    body = normalize_blocks(story + related, vocab=VOCAB, title=None)
+    assert len(body.blocks) == 6
+    # a "Related" heading followed by most of the article is not an end marker
+    early = [story[0], story[1], story[2], RawBlock("heading", "Related", 2), *story[3:]]
+    assert len(normalize_blocks(early, vocab=VOCAB, title=None).blocks) == 6
+
+
+def test_vocabulary_lines_and_classes():
+    assert VOCAB.is_boilerplate_line("Subscribe Free To Our Daily Newsletters")
+    assert VOCAB.is_boilerplate_line("Share this article")
+    assert VOCAB.is_boilerplate_line("© 2025 The Coastal Courier Ltd. All rights reserved.")
+    assert not VOCAB.is_boilerplate_line("Share prices rose sharply on Tuesday after the report.")
+    assert VOCAB.boilerplate_category("post-share-bar") == "share"
+    assert VOCAB.boilerplate_category("shareholder-news") is None
+    assert VOCAB.boilerplate_category("related_posts widget") == "related"
+
+
+def test_decode_order_of_trust():
+    assert decode_html("<p>x</p>").source == "str"
+    assert decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>").source == "bom"
+    header = decode_html(b"<p>caf\xe9</p>", content_type="text/html; charset=latin-1")
+    assert (header.source, header.text) == ("header", "<p>café</p>")
+    meta = decode_html(b'<meta charset="shift_jis"><p>\x93\xfa\x96\x7b</p>')
+    assert meta.source == "meta"
+    assert "日本" in meta.text
+    assert decode_html(b"<p>plain</p>").source == "default"
+
+
+def test_gunzip_bounds():
+    import gzip
+
+    data = gzip.compress(b"x" * 100_000)
+    assert maybe_gunzip(data) == b"x" * 100_000
+    with pytest.raises(DecodeError):
+        maybe_gunzip(data, max_bytes=1000)
+    assert maybe_gunzip(b"<html>") == b"<html>"
