@@ -179,11 +179,15 @@ class AsyncFetcher:
             seen: dict[str, int] = {str(target): 1}
             redirects: list[str] = []
             while True:
-                step = await self._hop(target, original=url, deadline=deadline, html=True,
-                                       max_bytes=self.options.max_bytes)
+                step = await self._hop(
+                    target,
+                    original=url,
+                    deadline=deadline,
+                    html=True,
+                    max_bytes=self.options.max_bytes,
+                )
                 if isinstance(step, Final):
-                    return core.make_page(url, target, step, redirects=redirects,
-                                          started=started)
+                    return core.make_page(url, target, step, redirects=redirects, started=started)
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
@@ -228,23 +232,28 @@ class AsyncFetcher:
                     await self._sleep(pause)
             deadline.extend(time.monotonic() - queued)
             request = self._client.build_request(
-                "GET", target, headers=entry.conditional_headers() if entry else None,
+                "GET",
+                target,
+                headers=entry.conditional_headers() if entry else None,
                 timeout=core.timeout_for(deadline, url=original),
             )
             response = await self._client.send(request, stream=True)
             try:
-                step = core.classify(response, target, original=original, entry=entry,
-                                     html=html, max_bytes=max_bytes)
+                step = core.classify(
+                    response, target, original=original, entry=entry, html=html, max_bytes=max_bytes
+                )
                 if step is not None:
                     return step
-                reader = core.body_reader(response, original=original, max_bytes=max_bytes,
-                                          truncate=not html)
+                reader = core.body_reader(
+                    response, original=original, max_bytes=max_bytes, truncate=not html
+                )
                 async for raw in response.aiter_raw():
                     if not reader.feed(raw):
                         break
                     core.timeout_for(deadline, url=original)
-                return core.finish_body(response, target, reader.finish(), original=original,
-                                        html=html)
+                return core.finish_body(
+                    response, target, reader.finish(), original=original, html=html
+                )
             finally:
                 await response.aclose()
 
@@ -270,8 +279,13 @@ class AsyncFetcher:
         target = httpx.URL(robots_url(origin))
         for _ in range(_ROBOTS_REDIRECTS + 1):
             try:
-                step = await self._hop(target, original=original, deadline=deadline, html=False,
-                                       max_bytes=ROBOTS_MAX_BYTES)
+                step = await self._hop(
+                    target,
+                    original=original,
+                    deadline=deadline,
+                    html=False,
+                    max_bytes=ROBOTS_MAX_BYTES,
+                )
             except StatusError as exc:
                 return rules_from_response(exc.status, b"")
             if isinstance(step, Final):
@@ -345,5 +359,6 @@ async def ascrape(
         page = await fetcher.fetch(url)
     else:
         page = await afetch(url, options=fetch_options)
-    return clean_html(page.content, url=page.final_url, options=options,
-                      content_type=page.content_type)
+    return clean_html(
+        page.content, url=page.final_url, options=options, content_type=page.content_type
+    )

@@ -165,11 +165,15 @@ class Fetcher:
             seen: dict[str, int] = {str(target): 1}
             redirects: list[str] = []
             while True:
-                step = self._hop(target, original=url, deadline=deadline, html=True,
-                                 max_bytes=self.options.max_bytes)
+                step = self._hop(
+                    target,
+                    original=url,
+                    deadline=deadline,
+                    html=True,
+                    max_bytes=self.options.max_bytes,
+                )
                 if isinstance(step, Final):
-                    return core.make_page(url, target, step, redirects=redirects,
-                                          started=started)
+                    return core.make_page(url, target, step, redirects=redirects, started=started)
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
@@ -199,23 +203,28 @@ class Fetcher:
                     self._sleep(pause)
             deadline.extend(time.monotonic() - queued)
             request = self._client.build_request(
-                "GET", target, headers=entry.conditional_headers() if entry else None,
+                "GET",
+                target,
+                headers=entry.conditional_headers() if entry else None,
                 timeout=core.timeout_for(deadline, url=original),
             )
             response = self._client.send(request, stream=True)
             try:
-                step = core.classify(response, target, original=original, entry=entry,
-                                     html=html, max_bytes=max_bytes)
+                step = core.classify(
+                    response, target, original=original, entry=entry, html=html, max_bytes=max_bytes
+                )
                 if step is not None:
                     return step
-                reader = core.body_reader(response, original=original, max_bytes=max_bytes,
-                                          truncate=not html)
+                reader = core.body_reader(
+                    response, original=original, max_bytes=max_bytes, truncate=not html
+                )
                 for raw in response.iter_raw():
                     if not reader.feed(raw):
                         break
                     core.timeout_for(deadline, url=original)
-                return core.finish_body(response, target, reader.finish(), original=original,
-                                        html=html)
+                return core.finish_body(
+                    response, target, reader.finish(), original=original, html=html
+                )
             finally:
                 response.close()
 
@@ -242,8 +251,13 @@ class Fetcher:
         target = httpx.URL(robots_url(origin))
         for _ in range(_ROBOTS_REDIRECTS + 1):
             try:
-                step = self._hop(target, original=original, deadline=deadline, html=False,
-                                 max_bytes=ROBOTS_MAX_BYTES)
+                step = self._hop(
+                    target,
+                    original=original,
+                    deadline=deadline,
+                    html=False,
+                    max_bytes=ROBOTS_MAX_BYTES,
+                )
             except StatusError as exc:
                 return rules_from_response(exc.status, b"")
             if isinstance(step, Final):
@@ -295,5 +309,6 @@ def scrape(
         FetchError: the page could not be fetched.
     """
     page = fetcher.fetch(url) if fetcher is not None else fetch(url, options=fetch_options)
-    return clean_html(page.content, url=page.final_url, options=options,
-                      content_type=page.content_type)
+    return clean_html(
+        page.content, url=page.final_url, options=options, content_type=page.content_type
+    )

@@ -163,7 +163,8 @@ class BodyReader:
                 if self.size > self.max_bytes:
                     if not self.truncate:
                         raise TooLarge(
-                            f"body exceeds {self.max_bytes} bytes", url=self.url,
+                            f"body exceeds {self.max_bytes} bytes",
+                            url=self.url,
                             limit=self.max_bytes,
                         )
                     self._parts.append(piece[: len(piece) - (self.size - self.max_bytes)])
@@ -203,9 +204,7 @@ def media_type(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() or None
 
 
-def check_content_type(
-    content_type: str | None, *, accepted: frozenset[str], url: str
-) -> None:
+def check_content_type(content_type: str | None, *, accepted: frozenset[str], url: str) -> None:
     """Raise :class:`NotHTML` when the header names a media type that is not accepted.
 
     ``text/plain`` and a missing header are let through to be sniffed: servers send both

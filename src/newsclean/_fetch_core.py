@@ -102,7 +102,7 @@ def _waiter(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
         if isinstance(exc, StatusError) and exc.retry_after is not None:
             return exc.retry_after
         exponent = max(0, state.attempt_number - 1)
-        backoff = min(policy.backoff_max_s, policy.backoff_initial_s * 2.0**min(exponent, 60))
+        backoff = min(policy.backoff_max_s, policy.backoff_initial_s * 2.0 ** min(exponent, 60))
         return backoff + (random.uniform(0, policy.jitter_s) if policy.jitter_s else 0.0)
 
     return wait
@@ -114,8 +114,9 @@ def _stopper(policy: RetryPolicy) -> Callable[[RetryCallState], bool]:
     def stop(state: RetryCallState) -> bool:
         if by_attempts(state):
             return True
-        upcoming = state.upcoming_sleep or 0.0
-        return (state.seconds_since_start or 0.0) + upcoming > policy.max_elapsed_s
+        # idle_for counts the sleeps asked for, so an injected no-op sleep still hits the cap
+        elapsed = max(state.seconds_since_start or 0.0, state.idle_for)
+        return elapsed + (state.upcoming_sleep or 0.0) > policy.max_elapsed_s
 
     return stop
 
@@ -193,9 +194,7 @@ class FetchCore:
         """The per-request timeout: the configured ones, cut to what is left of the total."""
         remaining = deadline.at - time.monotonic()
         if remaining <= 0:
-            raise FetchTimeout(
-                f"total timeout of {self.options.total_timeout_s}s expired", url=url
-            )
+            raise FetchTimeout(f"total timeout of {self.options.total_timeout_s}s expired", url=url)
         opts = self.options
         return httpx.Timeout(
             remaining,
@@ -241,22 +240,28 @@ class FetchCore:
             return Final(200, httpx.Headers(list(entry.headers)), entry.body, from_cache=True)
         if status >= 300:
             raise StatusError(
-                f"HTTP {status} from {target}", url=original, status=status,
+                f"HTTP {status} from {target}",
+                url=original,
+                status=status,
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
         if html:
             check_content_type(
                 response.headers.get("content-type"),
-                accepted=self.options.html_content_types, url=original,
+                accepted=self.options.html_content_types,
+                url=original,
             )
         length = response.headers.get("content-length")
         if (
-            length is not None and length.isdigit() and int(length) > max_bytes
+            length is not None
+            and length.isdigit()
+            and int(length) > max_bytes
             and not response.headers.get("content-encoding")
             and html
         ):
             raise TooLarge(
-                f"Content-Length {length} exceeds {max_bytes} bytes", url=original,
+                f"Content-Length {length} exceeds {max_bytes} bytes",
+                url=original,
                 limit=max_bytes,
             )
         return None
@@ -265,12 +270,19 @@ class FetchCore:
         self, response: httpx.Response, *, original: str, max_bytes: int, truncate: bool
     ) -> BodyReader:
         return BodyReader(
-            response.headers.get("content-encoding"), max_bytes=max_bytes, url=original,
+            response.headers.get("content-encoding"),
+            max_bytes=max_bytes,
+            url=original,
             truncate=truncate,
         )
 
     def finish_body(
-        self, response: httpx.Response, target: httpx.URL, body: bytes, *, original: str,
+        self,
+        response: httpx.Response,
+        target: httpx.URL,
+        body: bytes,
+        *,
+        original: str,
         html: bool,
     ) -> Final:
         """Check the body's magic number and store it in the cache when it has validators."""
@@ -279,20 +291,32 @@ class FetchCore:
             sniffed = sniff_non_html(body)
             if sniffed is not None:
                 raise NotHTML(
-                    f"not HTML: the body is {sniffed}", url=original,
+                    f"not HTML: the body is {sniffed}",
+                    url=original,
                     content_type=headers.get("content-type") or sniffed,
                 )
         if self.cache is not None and html and response.status_code == 200:
             etag, modified = headers.get("etag"), headers.get("last-modified")
             if etag or modified:
-                self.cache.put(CacheEntry(
-                    url=str(target), status=200, headers=tuple(headers.multi_items()),
-                    body=body, etag=etag, last_modified=modified,
-                ))
+                self.cache.put(
+                    CacheEntry(
+                        url=str(target),
+                        status=200,
+                        headers=tuple(headers.multi_items()),
+                        body=body,
+                        etag=etag,
+                        last_modified=modified,
+                    )
+                )
         return Final(response.status_code, headers, body)
 
     def next_hop(
-        self, target: httpx.URL, seen: dict[str, int], redirects: list[str], *, original: str,
+        self,
+        target: httpx.URL,
+        seen: dict[str, int],
+        redirects: list[str],
+        *,
+        original: str,
     ) -> httpx.URL:
         """Record a redirect to ``target``; raise on a loop or when the limit is passed.
 
@@ -309,7 +333,12 @@ class FetchCore:
         return target
 
     def make_page(
-        self, url: str, final_url: httpx.URL, final: Final, *, redirects: list[str],
+        self,
+        url: str,
+        final_url: httpx.URL,
+        final: Final,
+        *,
+        redirects: list[str],
         started: float,
     ) -> Page:
         decoded = decode_html(final.body, content_type=final.headers.get("content-type"))

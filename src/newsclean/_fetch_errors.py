@@ -49,7 +49,9 @@ def map_httpx_error(exc: Exception, *, url: str) -> FetchError:
     if isinstance(exc, httpx.HTTPStatusError):
         status = exc.response.status_code
         return StatusError(
-            f"HTTP {status}", url=url, status=status,
+            f"HTTP {status}",
+            url=url,
+            status=status,
             retry_after=parse_retry_after(exc.response.headers.get("retry-after")),
         )
     return FetchError(f"{type(exc).__name__}: {detail}", url=url)

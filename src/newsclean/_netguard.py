@@ -124,9 +124,9 @@ def lookup_args(url: httpx.URL) -> tuple[str, int]:
     return url.host, url.port or (443 if url.scheme == "https" else 80)
 
 
-def addresses_of(infos: list[tuple[object, object, object, object, tuple[object, ...]]]) -> tuple[
-    str, ...
-]:
+def addresses_of(
+    infos: list[tuple[object, object, object, object, tuple[object, ...]]],
+) -> tuple[str, ...]:
     return tuple(sorted({str(info[4][0]) for info in infos}))
 
 
