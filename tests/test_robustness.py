@@ -151,3 +151,15 @@ def test_tag_soup_never_crashes(html):
     except newsclean.NewscleanError:
         return
     assert article.text == "\n\n".join(b.text for b in article.blocks)
+
+
+def test_user_vocabulary_extends_the_builtin_one(tmp_path):
+    html = "<html><body><article>" + PARAGRAPH * 3
+    html += "<p>Brought to you by the Acme Widget Company</p></article></body></html>"
+    assert "Acme Widget" in newsclean.clean_html(html).text
+    vocab = tmp_path / "mine.json"
+    vocab.write_text('{"lines": ["brought to you by the acme widget company"]}')
+    options = newsclean.Options(vocabulary_files=(str(vocab),))
+    assert "Acme Widget" not in newsclean.clean_html(html, options=options).text
+    phrase = newsclean.Options(boilerplate_phrases=("Brought to you by the Acme Widget Company",))
+    assert "Acme Widget" not in newsclean.clean_html(html, options=phrase).text

@@ -36,6 +36,8 @@ class Options:
             with an empty body and a warning.
         boilerplate_phrases: extra lines to drop from bodies, in addition to the built-in
             vocabulary (matched case-insensitively against whole lines).
+        vocabulary_files: extra vocabulary JSON files (same keys as the built-in
+            ``vocab/*.json``) merged into the built-in vocabulary.
     """
 
     extractor: Extractor = "trafilatura"
@@ -47,6 +49,7 @@ class Options:
     max_depth: int = 200
     raise_on_empty: bool = False
     boilerplate_phrases: tuple[str, ...] = field(default=())
+    vocabulary_files: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.extractor not in ("trafilatura",):

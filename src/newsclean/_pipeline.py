@@ -126,7 +126,7 @@ def run_pipeline(
         if flattened:
             warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
 
-    vocab = load_vocabulary(extra_files=())
+    vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
     tree = parse_html(text)
     md = harvest_metadata(tree, url=url, vocab=vocab)
     strip_boilerplate(tree, vocab, include_comments=options.include_comments)
