@@ -87,6 +87,8 @@ class Handler(BaseHTTPRequestHandler):
         for chunk in chunks:
             if self.server.stopping.is_set():
                 break
+            if not chunk:
+                continue  # an empty chunk would end a chunked body
             frame = b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk
             self.wfile.write(frame)
             self.count(len(chunk))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import replace
 from types import TracebackType
 from typing import cast
@@ -120,7 +120,7 @@ class AsyncFetcher:
 
     async def afetch_many(
         self, urls: Iterable[str] | AsyncIterable[str]
-    ) -> AsyncIterator[FetchResult]:
+    ) -> AsyncGenerator[FetchResult, None]:
         """Fetch many pages concurrently; yield each result as it completes.
 
         ``options.limits.max_concurrency`` worker tasks pull URLs as they go, and at most

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from newsclean import _cli_clean, _cli_schema
+from newsclean import _cli_clean, _cli_fetch, _cli_schema
 from newsclean._version import __version__
 
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     _cli_clean.register(subparsers)
+    _cli_fetch.register(subparsers)
     _cli_schema.register(subparsers)
     return parser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from types import TracebackType
@@ -117,7 +117,7 @@ class Fetcher:
         page: Page = self._retrying.copy()(attempt)
         return replace(page, attempts=attempts)
 
-    def fetch_many(self, urls: Iterable[str]) -> Iterator[FetchResult]:
+    def fetch_many(self, urls: Iterable[str]) -> Generator[FetchResult, None, None]:
         """Fetch many pages on a thread pool; yield each result as it completes.
 
         At most ``options.limits.max_concurrency`` requests run at once, and at most

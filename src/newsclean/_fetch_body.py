@@ -101,7 +101,11 @@ class _Brotli:
             piece = self._inflater.process(b"", output_buffer_limit=PIECE_BYTES)
 
     def flush(self) -> Iterator[bytes]:
-        return iter(())
+        while not self._inflater.is_finished():
+            piece = self._inflater.process(b"", output_buffer_limit=PIECE_BYTES)
+            if not piece:
+                return
+            yield piece
 
 
 def _decoder_for(coding: str) -> _Decoder | None:
