@@ -27,9 +27,17 @@ NEVER_CONTENT = ", ".join(
     (
         "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
         "button", "select", "input", "textarea", "dialog", "nav", "menu",
-        "[hidden]", "[aria-hidden=true]", "[aria-modal=true]",
-        "[role=navigation]", "[role=search]", "[role=dialog]", "[role=alertdialog]",
-        "[role=menu]", "[role=menubar]", "[role=banner]", "[role=contentinfo]",
+        "[aria-modal=true]", "[role=navigation]", "[role=search]", "[role=dialog]",
+        "[role=alertdialog]", "[role=menu]", "[role=menubar]", "[role=banner]",
+        "[role=contentinfo]",
+    )
+)
+# Hidden now is not always hidden for good: streamed server rendering (React's
+# <div hidden id="S:0">) and tabs ship the article hidden and reveal it with a script. A
+# hidden element goes only when it is small next to the page.
+HIDDEN = ", ".join(
+    (
+        "[hidden]", "[aria-hidden=true]",
         "[style*='display:none']", "[style*='display: none']",
         "[style*='visibility:hidden']", "[style*='visibility: hidden']",
     )
@@ -79,6 +87,11 @@ def strip_boilerplate(
     if root is None:
         return CleaningReport(never, 0, 0)
     page_length = max(_text_length(root), 1)
+
+    for node in tree.css(HIDDEN):
+        if _text_length(node) < MAX_REMOVED_SHARE * page_length:
+            node.remove()
+            never += 1
 
     chrome = 0
     for node in tree.css(PAGE_CHROME):
