@@ -1,0 +1,211 @@
+"""Throughput of ``AsyncFetcher.afetch_many`` against plain ``httpx.AsyncClient``.
+
+A small asyncio HTTP/1.1 server in a subprocess serves N small HTML pages on 127.0.0.1. Each
+client run happens in a fresh subprocess (so its peak RSS is its own), alternating plain httpx
+and newsclean for several rounds; the table reports the median pages/s and the peak memory.
+
+    python benchmarks/fetch.py                  # 2,000 pages, concurrency 50, 3 rounds
+    python benchmarks/fetch.py --pages 500 --rounds 1
+
+Both clients fetch every page with the same concurrency and read the body as text. newsclean
+runs with its defaults except for what a loopback benchmark needs: private addresses allowed,
+no per-host delay, and a per-host limit equal to the concurrency (robots.txt is still fetched
+and obeyed; the server answers 404).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "fetch.md"
+
+PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Story {i}</title></head><body>"
+    "<article><h1>Story {i}</h1>"
+    + "<p>A short paragraph of news text, repeated to make a small page.</p>" * 20
+    + "</article></body></html>"
+)
+
+
+# -- the server -------------------------------------------------------------------------------
+
+
+async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1].decode("ascii")
+            if path.startswith("/page/"):
+                body = PAGE.format(i=path.rsplit("/", 1)[1]).encode("utf-8")
+                status = b"200 OK"
+            else:
+                body, status = b"not found", b"404 Not Found"
+            writer.write(
+                b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html; charset=utf-8\r\n"
+                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            )
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+async def _serve() -> None:
+    server = await asyncio.start_server(_handle, "127.0.0.1", 0, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+# -- the clients ------------------------------------------------------------------------------
+
+
+async def _run_httpx(urls: list[str], concurrency: int) -> int:
+    import httpx
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    done = 0
+    source = iter(urls)
+    async with httpx.AsyncClient(limits=limits) as client:
+
+        async def worker() -> None:
+            nonlocal done
+            for url in source:
+                response = await client.get(url)
+                response.raise_for_status()
+                if response.text:
+                    done += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done
+
+
+async def _run_newsclean(urls: list[str], concurrency: int) -> int:
+    import newsclean
+
+    options = newsclean.FetchOptions(
+        allow_private_addresses=True,
+        min_host_delay_s=0.0,
+        limits=newsclean.FetchLimits(max_concurrency=concurrency, max_per_host=concurrency),
+    )
+    done = 0
+    async with newsclean.AsyncFetcher(options=options) as fetcher:
+        async for result in fetcher.afetch_many(urls):
+            if isinstance(result, newsclean.Page) and result.text:
+                done += 1
+    return done
+
+
+def _client(kind: str, port: int, pages: int, concurrency: int) -> None:
+    # import outside the timing; each run loads only its own stack, so peak RSS is its own
+    importlib.import_module("httpx" if kind == "httpx" else "newsclean")
+    urls = [f"http://127.0.0.1:{port}/page/{i}" for i in range(pages)]
+    run = _run_httpx if kind == "httpx" else _run_newsclean
+    started = time.perf_counter()
+    done = asyncio.run(run(urls, concurrency))
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"done": done, "seconds": elapsed, "peak_rss_mb": peak_mb}))
+
+
+# -- the driver -------------------------------------------------------------------------------
+
+
+def _measure(kind: str, port: int, pages: int, concurrency: int) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--client",
+            kind,
+            "--port",
+            str(port),
+            "--pages",
+            str(pages),
+            "--concurrency",
+            str(concurrency),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["done"] != pages:
+        raise SystemExit(f"{kind}: fetched {result['done']} of {pages} pages")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--client", choices=("httpx", "newsclean"), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="do not write the results file")
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(_serve())
+        return
+    if args.client:
+        _client(args.client, args.port, args.pages, args.concurrency)
+        return
+
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        runs: dict[str, list[dict[str, float]]] = {"httpx": [], "newsclean": []}
+        _measure("httpx", port, min(args.pages, 200), args.concurrency)  # warm up
+        for _ in range(args.rounds):
+            for kind in runs:
+                runs[kind].append(_measure(kind, port, args.pages, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    rows = []
+    for kind, results in runs.items():
+        rate = statistics.median(args.pages / r["seconds"] for r in results)
+        peak = max(r["peak_rss_mb"] for r in results)
+        rows.append((kind, rate, peak))
+    base = rows[0][1]
+    table = [
+        f"{args.pages} pages of {len(PAGE.format(i=0))} bytes from 127.0.0.1, concurrency "
+        f"{args.concurrency}, median of {args.rounds} rounds",
+        "",
+        "| client | pages/s | vs httpx | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    names = {"httpx": "plain `httpx.AsyncClient`", "newsclean": "`AsyncFetcher.afetch_many`"}
+    for kind, rate, peak in rows:
+        table.append(f"| {names[kind]} | {rate:,.0f} | {rate / base:.0%} | {peak:.0f} |")
+    text = "\n".join(table)
+    print(text)
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        RESULTS.write_text(
+            f"# Fetch throughput\n\n`python benchmarks/fetch.py`, {stamp}, "
+            f"Python {sys.version.split()[0]}\n\n{text}\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
