@@ -22,7 +22,7 @@ from newsclean._dom import (
 from newsclean._errors import NoContentError
 from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
 from newsclean._extract.boilerplate import strip_boilerplate
-from newsclean._extract.dates import parse_date
+from newsclean._extract.dates import date_is_visible, parse_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
@@ -91,6 +91,10 @@ def _choose_body(
     return best
 
 
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _find_date(html: str, url: str | None) -> datetime | date | None:
     try:
         found = find_date(html, url=url, original_date=True, extensive_search=True)
@@ -129,6 +133,7 @@ def run_pipeline(
     vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
     tree = parse_html(text)
     md = harvest_metadata(tree, url=url, vocab=vocab)
+    page_text = " ".join((tree.body.text(separator=" ") if tree.body else "").split()).lower()
     strip_boilerplate(tree, vocab, include_comments=options.include_comments)
     cleaned_html = tree.html or ""
     if len(cleaned_html) > options.max_extract_chars:
@@ -165,8 +170,15 @@ def run_pipeline(
                 break
     if published is None and dateline_date is not None:
         published = dateline_date
-    if published is None and options.date_fallback:
-        published = _find_date(text[:HTMLDATE_MAX_CHARS], url)
+    if options.date_fallback and (
+        published is None
+        # a structured date the page never shows (a CMS's re-publish stamp) is weaker than
+        # the date the page shows its readers: let htmldate look at the page
+        or (md.published is not None and not date_is_visible(md.published, page_text))
+    ):
+        found = _find_date(text[:HTMLDATE_MAX_CHARS], url)
+        if found is not None and (published is None or _day(found) != _day(published)):
+            published = found
 
     authors = md.authors or normalized.authors
     if agency and not md.authors:

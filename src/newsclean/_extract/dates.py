@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 
-__all__ = ["parse_date"]
+__all__ = ["date_is_visible", "parse_date"]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
@@ -58,3 +58,28 @@ def parse_date(raw: str | None) -> datetime | date | None:
     if not _in_range(parsed.date()):
         return None
     return parsed
+
+
+def _visible_forms(day: date) -> list[str]:
+    y, m, d = day.year, day.month, day.day
+    month, mon = day.strftime("%B").lower(), day.strftime("%b").lower()
+    return [
+        day.isoformat()[:10], f"{month} {d}, {y}", f"{month} {d:02d}, {y}", f"{mon} {d}, {y}",
+        f"{mon}. {d}, {y}", f"{d} {month} {y}", f"{d} {mon} {y}", f"{m}/{d}/{y}",
+        f"{m:02d}/{d:02d}/{y}", f"{d:02d}/{m:02d}/{y}", f"{d}.{m}.{y}", f"{d:02d}.{m:02d}.{y}",
+        f"{month} {d} {y}", f"{d}. {month} {y}", f"{y}/{m:02d}/{d:02d}", f"{y}.{m:02d}.{d:02d}",
+    ]
+
+
+def date_is_visible(value: date, page_text: str) -> bool:
+    """Whether the page's text shows ``value`` in a common written form (English or numeric).
+
+    ``page_text`` must be lower-case with whitespace collapsed.
+
+    >>> date_is_visible(date(2024, 8, 25), "by shauna mitchell august 25, 2024 yoga")
+    True
+    >>> date_is_visible(date(2025, 6, 24), "by shauna mitchell august 25, 2024 yoga")
+    False
+    """
+    day = value.date() if isinstance(value, datetime) else value
+    return any(form in page_text for form in _visible_forms(day))
