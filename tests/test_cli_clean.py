@@ -1,0 +1,242 @@
+"""``newsclean clean``: formats, exit codes, stdin, summaries, and resume after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from _corpus import FIXTURES, page_html, read_rows, rows_by_source, write_corpus
+from newsclean._batch_worker import Outcome
+from newsclean._cli import main
+from newsclean._cli_clean import Progress
+
+
+def run_cli(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsclean", "clean", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_folder_to_jsonl_with_summary(tmp_path, capsys):
+    write_corpus(tmp_path / "pages", 30)
+    out, summary_path = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    code = main(["clean", str(tmp_path / "pages"), "-o", str(out), "-w", "2",
+                 "--summary-json", str(summary_path)])  # fmt: skip
+    assert code == 0
+    assert len(read_rows(out)) == 30
+    summary = json.loads(summary_path.read_text())
+    assert summary["inputs"] == summary["records"] == 30
+    assert summary["errors"] == 0
+    assert summary["exit_code"] == 0
+    assert summary["pages_per_s"] > 0
+    assert summary["wall_time_s"] > 0
+    assert summary["workers"] == 2
+    stderr = capsys.readouterr().err
+    assert "inputs 30, records 30, errors 0" in stderr
+    assert "pages/s" in stderr
+
+
+def test_error_rows_make_the_exit_status_1(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    code = main(["clean", str(FIXTURES), "-o", str(out), "-w", "2", "--summary-json",
+                 str(tmp_path / "s.json")])  # fmt: skip
+    assert code == 1
+    rows = rows_by_source(read_rows(out))
+    assert len(rows) == 9
+    errors = [r for r in rows.values() if r["error"]]
+    assert all(set(r["error"]) == {"stage", "kind", "message"} for r in errors)
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["errors_by_kind"]["DecodeError"] == 1
+    assert summary["errors_by_kind"]["EmptyInput"] == 1
+    assert summary["exit_code"] == 1
+    assert "errors by kind" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["does-not-exist.html"],
+        [str(FIXTURES), "--format", "parquet"],
+        [str(FIXTURES), "--resume"],
+        [str(FIXTURES), "--scheduler", "tcp://127.0.0.1:1"],
+        [str(FIXTURES), "--engine", "dask"],
+        [str(FIXTURES), "--url-map", "no-such-map.json"],
+        [str(FIXTURES), "--workers", "-1"],
+        [str(FIXTURES), "--format", "jsonl", "--bogus"],
+    ],
+)
+def test_usage_errors_exit_2(args, capsys):
+    with pytest.raises(SystemExit) if "--bogus" in args else _nothing():
+        assert main(["clean", *args]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is SystemExit:
+            assert exc[1].code == 2
+            return True
+        return False
+
+
+def test_jsonl_to_stdout_by_default(tmp_path, capsys):
+    page = tmp_path / "a.html"
+    page.write_text(page_html(1))
+    assert main(["clean", str(page), "-w", "0", "-q"]) == 0
+    captured = capsys.readouterr()
+    (row,) = [json.loads(line) for line in captured.out.splitlines()]
+    assert row["source"] == str(page)
+    assert row["article"]["title"].startswith("Story 1")
+    assert captured.err == ""  # --quiet
+
+
+def test_markdown_files_into_a_directory(tmp_path):
+    write_corpus(tmp_path / "pages", 4, gzip_every=2)
+    out = tmp_path / "md"
+    assert main(["clean", str(tmp_path / "pages"), "--format", "md", "-o", str(out), "-q"]) == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+    assert files == [
+        "section-0/page-00000.md",
+        "section-1/page-00001.md",
+        "section-2/page-00002.md",
+        "section-3/page-00003.md",
+    ]
+    assert (out / "section-0/page-00000.md").read_text().startswith("# Story 0")
+    assert len(read_rows(out / "_index.jsonl")) == 4
+
+
+def test_one_text_file_and_text_to_stdout(tmp_path, capsys):
+    page = tmp_path / "a.html"
+    page.write_text(page_html(2))
+    out = tmp_path / "all.txt"
+    assert main(["clean", str(page), str(FIXTURES / "empty.html"), "-o", str(out), "-q"]) == 1
+    assert out.read_text().startswith("Story 2")
+    assert main(["clean", str(page), "--format", "txt", "-q"]) == 0
+    assert capsys.readouterr().out.startswith("Story 2")
+
+
+def test_parquet_output(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "out.parquet"
+    assert main(["clean", str(FIXTURES), "-o", str(out), "-q"]) == 1
+    table = pq.read_table(out)
+    assert table.num_rows == 9
+    assert sum(table["ok"].to_pylist()) == 5  # a, b, junk (empty, with warnings), 2 lines
+
+
+def test_stdin_html_and_jsonl():
+    done = run_cli("-", "-w", "0", "-q", stdin=page_html(3).encode())
+    assert done.returncode == 0, done.stderr
+    (row,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert row["source"] == "<stdin>"
+    lines = (FIXTURES / "pages.jsonl").read_bytes()
+    done = run_cli("-", "--stdin-format", "jsonl", "-w", "1", "-q", stdin=lines)
+    assert done.returncode == 1
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [f"<stdin>#L{n}" for n in (1, 2, 3, 4)] or sorted(
+        r["source"] for r in rows
+    ) == [f"<stdin>#L{n}" for n in (1, 2, 3, 4)]
+
+
+def test_url_map_sets_the_record_url(tmp_path):
+    write_corpus(tmp_path / "pages", 2)
+    url_map = tmp_path / "urls.tsv"
+    url_map.write_text("section-1/page-00001.html https://news.example/one\n")
+    out = tmp_path / "out.jsonl"
+    args = ["clean", str(tmp_path / "pages"), "--url-map", str(url_map), "-o", str(out), "-q"]
+    assert main(args) == 0
+    urls = {Path(r["source"]).name: r["article"]["url"] for r in read_rows(out)}
+    assert urls == {"page-00000.html.gz": None, "page-00001.html": "https://news.example/one"}
+
+
+def test_progress_line(capsys):
+    progress = Progress(enabled=True, interval_s=0)
+    progress.update(Outcome(source="a", name="a", error=None, payload=""))
+    progress.close()
+    err = capsys.readouterr().err
+    assert "1 pages" in err
+    assert "pages/s" in err
+    assert "0 errors" in err
+    assert err.endswith("\n")
+
+
+def wait_for_rows(path: Path, rows: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= rows:
+            return
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.01)
+    raise AssertionError("no progress")
+
+
+def start(*args: str | Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsclean", "clean", *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_resume_after_kill_9_gives_the_same_rows(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 2000)
+    baseline = tmp_path / "baseline.jsonl"
+    assert main(["clean", str(corpus), "-o", str(baseline), "-w", "2", "-q"]) == 0
+    expected = rows_by_source(read_rows(baseline))
+    assert len(expected) == 2000
+
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    process = start(corpus, "-o", out, "-w", "2", "--chunk-size", "2", "-q")
+    wait_for_rows(partial, 300, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stderr.close()  # type: ignore[union-attr]
+    assert not out.exists()  # no half-written output under the final name
+    assert partial.exists()
+    done_before = partial.read_bytes().count(b"\n")
+    assert 300 <= done_before < 2000
+    with partial.open("ab") as stream:  # a write torn by the kill
+        stream.write(b'{"source": "' + str(corpus).encode() + b"/section-9/page-0")
+
+    summary_path = tmp_path / "summary.json"
+    resumed = run_cli(corpus, "-o", out, "-w", "2", "--resume", "--summary-json", summary_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert not partial.exists()
+    rows = rows_by_source(read_rows(out))  # fails on a duplicate
+    assert len(rows) == 2000
+    assert rows == expected
+    summary = json.loads(summary_path.read_text())
+    assert summary["resumed"] >= done_before
+    assert summary["inputs"] == 2000
+
+
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 800)
+    out = tmp_path / "out.jsonl"
+    process = start(corpus, "-o", out, "-w", "2", "--chunk-size", "2")
+    wait_for_rows(tmp_path / "out.jsonl.partial", 50, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"--resume" in stderr
+    assert not out.exists()
+    resumed = run_cli(corpus, "-o", out, "-w", "2", "--resume", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(rows_by_source(read_rows(out))) == 800
