@@ -228,7 +228,8 @@ class FetchCore:
         max_bytes: int,
     ) -> Redirect | Final | None:
         """Decide on a response from its head; ``None`` means "read the body"."""
-        self.guard.check_peer(response, original=original)
+        if self.options.proxy is None:  # through a proxy the peer is the proxy itself
+            self.guard.check_peer(response, original=original)
         status = response.status_code
         location = response.headers.get("location")
         if status in _REDIRECT_STATUSES and location:
