@@ -125,8 +125,10 @@ class AsyncFetcher:
 
         ``options.limits.max_concurrency`` worker tasks pull URLs as they go, and at most
         ``options.limits.max_per_host`` requests run against one host. One bad URL never
-        stops the others: its result is the :class:`FetchError` naming it. Leaving the loop
-        early cancels the work still running.
+        stops the others: its result is the :class:`FetchError` naming it. Closing the
+        generator cancels the work still running; to leave the loop early, wrap it in
+        ``contextlib.aclosing`` (or call ``aclose()``), since ``break`` alone leaves an async
+        generator open until it is garbage-collected.
 
         Args:
             urls: the URLs, a plain or an async iterable, consumed lazily.
@@ -223,7 +225,7 @@ class AsyncFetcher:
             await self._robots_for(target, original=original, deadline=deadline) if html else None
         )
         entry = core.conditional(target, html=html)
-        host = target.netloc.decode("ascii")
+        host = target.host  # pacing and limits are per host, whatever the port
         queued = time.monotonic()
         async with self._host_slot(host):
             if html:

@@ -194,7 +194,7 @@ class Fetcher:
         core.guard.check(target, original=original)
         rules = self._robots_for(target, original=original, deadline=deadline) if html else None
         entry = core.conditional(target, html=html)
-        host = target.netloc.decode("ascii")
+        host = target.host  # pacing and limits are per host, whatever the port
         queued = time.monotonic()
         with self._host_slot(host):
             if html:
