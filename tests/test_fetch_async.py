@@ -319,3 +319,24 @@ def test_ascrape(server: LocalServer) -> None:
     article = asyncio.run(main())
     assert "central bank" in article.text
     assert article.url == server.url("/story")
+
+
+def test_busy_host_does_not_block_other_hosts(server: LocalServer) -> None:
+    @server.route("/slow")
+    def slow(handler: Handler) -> None:
+        handler.pause(0.3)
+        handler.send_body(200, b"<p>slow</p>")
+
+    server.page("/fast")
+    port = server.server_address[1]
+    slow_urls = [server.url(f"/slow?{i}") for i in range(4)]
+    fast_url = f"http://localhost:{port}/fast"
+
+    async def main() -> list[str]:
+        limits = FetchLimits(max_concurrency=4, max_per_host=1)
+        async with AsyncFetcher(options=options(limits=limits)) as f:
+            return [r.url async for r in f.afetch_many([*slow_urls, fast_url])]
+
+    order = asyncio.run(main())
+    assert order[0] == fast_url
+    assert sorted(order[1:]) == sorted(slow_urls)

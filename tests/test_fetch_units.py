@@ -29,7 +29,7 @@ from newsclean._fetch_body import PIECE_BYTES, BodyReader, check_content_type, s
 from newsclean._fetch_cache import CacheEntry, DiskCache
 from newsclean._fetch_errors import map_httpx_error, parse_retry_after
 from newsclean._netguard import is_public_address
-from newsclean._politeness import HostPacer
+from newsclean._politeness import HostPacer, HostScheduler, host_key
 from newsclean._robots import rules_from_response
 
 # -- every httpx exception maps into the newsclean tree ---------------------------------------
@@ -318,3 +318,30 @@ def test_fetch_names_are_exported() -> None:
     ):
         assert name in newsclean.__all__
         assert getattr(newsclean, name) is not None
+
+
+def test_host_scheduler_parks_busy_hosts() -> None:
+    schedule = HostScheduler(limit=3, per_host=1, lookahead=4)
+    assert schedule.offer("https://a.example/1")
+    assert not schedule.offer("https://a.example/2")  # a is busy: parked, no slot taken
+    assert schedule.offer("https://b.example/1")
+    assert schedule.can_accept()
+    assert not schedule.offer("https://A.example/3")  # host names are case-insensitive
+    assert schedule.offer("https://c.example/1")
+    assert not schedule.can_accept()  # all three slots busy
+    # b is done: a still runs, so a's parked URLs wait; nothing else is parked
+    assert schedule.finished("https://b.example/1") == []
+    assert schedule.running == 2
+    assert schedule.finished("https://a.example/1") == ["https://a.example/2"]
+    assert schedule.running == 2
+
+
+def test_host_scheduler_bounds_lookahead() -> None:
+    schedule = HostScheduler(limit=10, per_host=1, lookahead=2)
+    assert schedule.offer("https://a.example/0")
+    assert not schedule.offer("https://a.example/1")
+    assert not schedule.offer("https://a.example/2")
+    assert not schedule.can_accept()  # two parked: stop reading the input
+    assert schedule.finished("https://a.example/0") == ["https://a.example/1"]
+    assert schedule.can_accept()
+    assert host_key("not a url at all") == "not a url at all"

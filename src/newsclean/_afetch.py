@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import replace
 from types import TracebackType
-from typing import cast
 
 import httpx
 
@@ -31,18 +30,15 @@ from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
 from newsclean._fetch_page import FetchResult, Page
 from newsclean._netguard import addresses_of, lookup_args
 from newsclean._options import Options
+from newsclean._politeness import HostScheduler
 from newsclean._record import Article
 from newsclean._robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 
 __all__ = ["AsyncFetcher", "afetch", "ascrape"]
 
 _ROBOTS_REDIRECTS = 5
-_DONE = object()
-
-
-class _Crash:
-    def __init__(self, error: Exception) -> None:
-        self.error = error
+#: URLs parked per global slot while their host is busy (bounds memory on one-host batches).
+_LOOKAHEAD_PER_SLOT = 10
 
 
 class AsyncFetcher:
@@ -123,9 +119,10 @@ class AsyncFetcher:
     ) -> AsyncGenerator[FetchResult, None]:
         """Fetch many pages concurrently; yield each result as it completes.
 
-        ``options.limits.max_concurrency`` worker tasks pull URLs as they go, and at most
-        ``options.limits.max_per_host`` requests run against one host. One bad URL never
-        stops the others: its result is the :class:`FetchError` naming it. Closing the
+        At most ``options.limits.max_concurrency`` requests run at once, and at most
+        ``options.limits.max_per_host`` against one host; a URL whose host is busy waits
+        aside without holding a slot, so other hosts go ahead. One bad URL never stops the
+        others: its result is the :class:`FetchError` naming it. Closing the
         generator cancels the work still running; to leave the loop early, wrap it in
         ``contextlib.aclosing`` (or call ``aclose()``), since ``break`` alone leaves an async
         generator open until it is garbage-collected.
@@ -136,34 +133,38 @@ class AsyncFetcher:
         Yields:
             A :class:`Page` or a :class:`FetchError` per URL, in completion order.
         """
-        workers = self.options.limits.max_concurrency
-        results: asyncio.Queue[object] = asyncio.Queue(maxsize=workers)
+        limits = self.options.limits
+        schedule = HostScheduler(
+            limit=limits.max_concurrency,
+            per_host=limits.max_per_host,
+            lookahead=_LOOKAHEAD_PER_SLOT * limits.max_concurrency,
+        )
         next_url = _url_source(urls)
+        exhausted = False
+        pending: dict[asyncio.Task[FetchResult], str] = {}
 
-        async def worker() -> None:
-            try:
-                while (url := await next_url()) is not None:
-                    await results.put(await self._fetch_or_error(url))
-            except Exception as exc:  # a bug, not a bad URL: hand it to the consumer
-                await results.put(_Crash(exc))
-                return
-            await results.put(_DONE)
+        def start(url: str) -> None:
+            pending[asyncio.create_task(self._fetch_or_error(url))] = url
 
-        tasks = [asyncio.create_task(worker()) for _ in range(workers)]
-        running = len(tasks)
         try:
-            while running:
-                item = await results.get()
-                if item is _DONE:
-                    running -= 1
-                elif isinstance(item, _Crash):
-                    raise item.error
-                else:
-                    yield cast(FetchResult, item)
+            while True:
+                while not exhausted and schedule.can_accept():
+                    url = await next_url()
+                    if url is None:
+                        exhausted = True
+                    elif schedule.offer(url):
+                        start(url)
+                if not pending:
+                    return
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    for ready in schedule.finished(pending.pop(task)):
+                        start(ready)
+                    yield task.result()
         finally:
-            for task in tasks:
+            for task in pending:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def _fetch_or_error(self, url: str) -> FetchResult:
         try:

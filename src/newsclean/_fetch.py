@@ -25,12 +25,15 @@ from newsclean._fetch_errors import map_httpx_error
 from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
 from newsclean._fetch_page import FetchResult, Page
 from newsclean._options import Options
+from newsclean._politeness import HostScheduler
 from newsclean._record import Article
 from newsclean._robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 
 __all__ = ["Fetcher", "fetch", "scrape"]
 
 _ROBOTS_REDIRECTS = 5
+#: URLs parked per global slot while their host is busy (bounds memory on one-host batches).
+_LOOKAHEAD_PER_SLOT = 10
 
 
 class Fetcher:
@@ -121,8 +124,10 @@ class Fetcher:
         """Fetch many pages on a thread pool; yield each result as it completes.
 
         At most ``options.limits.max_concurrency`` requests run at once, and at most
-        ``options.limits.max_per_host`` against one host. One bad URL never stops the others:
-        its result is the :class:`FetchError` (whose ``url`` names it) instead of a page.
+        ``options.limits.max_per_host`` against one host; a URL whose host is busy waits
+        aside without holding a slot, so other hosts go ahead. One bad URL never stops the
+        others: its result is the :class:`FetchError` (whose ``url`` names it) instead of a
+        page.
 
         Args:
             urls: the URLs, consumed lazily.
@@ -130,20 +135,36 @@ class Fetcher:
         Yields:
             A :class:`Page` or a :class:`FetchError` per URL, in completion order.
         """
-        workers = self.options.limits.max_concurrency
+        limits = self.options.limits
+        schedule = HostScheduler(
+            limit=limits.max_concurrency,
+            per_host=limits.max_per_host,
+            lookahead=_LOOKAHEAD_PER_SLOT * limits.max_concurrency,
+        )
         source = iter(urls)
-        pending: set[Future[FetchResult]] = set()
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsclean-fetch") as pool:
+        exhausted = False
+        pending: dict[Future[FetchResult], str] = {}
+        with ThreadPoolExecutor(
+            max_workers=limits.max_concurrency, thread_name_prefix="newsclean-fetch"
+        ) as pool:
+
+            def start(url: str) -> None:
+                pending[pool.submit(self._fetch_or_error, url)] = url
+
             try:
-                for url in source:
-                    pending.add(pool.submit(self._fetch_or_error, url))
-                    if len(pending) >= 2 * workers:
-                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            yield future.result()
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                while True:
+                    while not exhausted and schedule.can_accept():
+                        url = next(source, None)
+                        if url is None:
+                            exhausted = True
+                        elif schedule.offer(url):
+                            start(url)
+                    if not pending:
+                        return
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
+                        for ready in schedule.finished(pending.pop(future)):
+                            start(ready)
                         yield future.result()
             finally:
                 for future in pending:
