@@ -34,6 +34,11 @@ __all__ = ["run_pipeline"]
 
 # Below this many characters of body text the extraction is weak and a second opinion runs.
 MIN_BODY_CHARS = 250
+# An extraction under this share of the cleaned page's text gets a second opinion, which wins
+# when it is this many times longer. Measured on WCXB dev: +0.007 F1 over all pages, +0.002 on
+# articles; the second run happens on about one page in nine.
+WEAK_SHARE = 0.3
+RETRY_GAIN = 2.0
 # Share of control characters in the first bytes above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
 # Dates sit in the head and near the top; htmldate's cost grows with the page.
@@ -69,17 +74,22 @@ def _blocks_from_article_body(article_body: str) -> list[RawBlock]:
 
 def _choose_body(
     primary: BodyResult, *, raw_html: str, url: str | None, options: Options, md: Metadata,
-    warnings: list[str],
+    page_chars: int, warnings: list[str],
 ) -> BodyResult:
-    """Second opinions for weak extractions: the untouched page, then JSON-LD articleBody."""
+    """Second opinions for weak extractions: the untouched page, then JSON-LD articleBody.
+
+    An extraction is weak when it is short, or when it holds under a third of the text the
+    DOM stage left: our removals can change which container trafilatura settles on, and the
+    page as served then gives the fuller body.
+    """
     best = primary
-    if _text_length(best.blocks) < MIN_BODY_CHARS:
-        # our DOM stage may have removed a wrapper the extractor needed: ask again on the
-        # page as served
+    ours = _text_length(best.blocks)
+    if ours < MIN_BODY_CHARS or ours < WEAK_SHARE * page_chars:
         retry = EXTRACTORS["trafilatura"].extract(
             raw_html[: options.max_extract_chars], url=url, options=options
         )
-        if _text_length(retry.blocks) > _text_length(best.blocks):
+        theirs = _text_length(retry.blocks)
+        if (ours < MIN_BODY_CHARS and theirs > ours) or theirs > RETRY_GAIN * ours:
             best = BodyResult(retry.blocks, f"{retry.extractor}:raw")
     if md.article_body:
         body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
@@ -147,8 +157,9 @@ def run_pipeline(
         if flatten_deep_nesting(tree.root, max_depth=depth):
             warnings.append(f"nesting deeper than {depth} levels flattened")
             primary = extractor.extract(tree.html or "", url=url, options=options)
+    page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
     body = _choose_body(primary, raw_html=text, url=url, options=options, md=md,
-                        warnings=warnings)
+                        page_chars=page_chars, warnings=warnings)
 
     published = md.published
     default_year = published.year if published else None
