@@ -24,6 +24,7 @@ from newsclean._fetch_core import (
     Final,
     Redirect,
     build_async_retrying,
+    origin_of,
 )
 from newsclean._fetch_errors import map_httpx_error
 from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
@@ -265,7 +266,7 @@ class AsyncFetcher:
     ) -> RobotsRules | None:
         if not self.options.respect_robots:
             return None
-        origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        origin = origin_of(target)
         rules = self._core.robots.get(origin)
         if rules is None:
             lock = self._robots_locks.setdefault(origin, asyncio.Lock())

@@ -20,6 +20,7 @@ from newsclean._fetch_core import (
     Final,
     Redirect,
     build_retrying,
+    origin_of,
 )
 from newsclean._fetch_errors import map_httpx_error
 from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
@@ -254,7 +255,7 @@ class Fetcher:
     ) -> RobotsRules | None:
         if not self.options.respect_robots:
             return None
-        origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        origin = origin_of(target)
         rules = self._core.robots.get(origin)
         if rules is None:
             with self._lock:

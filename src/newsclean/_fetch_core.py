@@ -147,10 +147,6 @@ def origin_of(url: httpx.URL) -> str:
     return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
-def host_of(url: httpx.URL) -> str:
-    return url.netloc.decode("ascii")
-
-
 class FetchCore:
     """The state one fetcher keeps across requests, and the decisions on each response."""
 
