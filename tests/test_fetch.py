@@ -684,3 +684,23 @@ def test_busy_host_does_not_block_other_hosts(server: LocalServer, sleeps: Sleep
         order = [r.url for r in f.fetch_many([*slow_urls, fast_url])]
     assert order[0] == fast_url  # it did not wait behind the parked slow URLs
     assert sorted(order[1:]) == sorted(slow_urls)
+
+
+@pytest.mark.parametrize("target", ["http://10.0.0.1/admin", "http://169.254.169.254/latest/"])
+def test_redirect_to_a_private_address_is_refused(
+    server: LocalServer, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """Every hop is checked: pretend the test server is public, redirect to a private host."""
+    from newsclean import _netguard
+
+    real = _netguard.is_public_address
+    monkeypatch.setattr(_netguard, "is_public_address", lambda a: a == "127.0.0.1" or real(a))
+    url = server.redirect("/go", target)
+    with (
+        Fetcher(options=options(allow_private_addresses=False), sleep=sleeps) as f,
+        pytest.raises(DisallowedAddress) as info,
+    ):
+        f.fetch(url)
+    assert info.value.url == url
+    assert server.hits["/go"] == 1
+    assert sleeps == []  # refused, not retried
