@@ -30,7 +30,7 @@ from newsclean._fetch_cache import CacheEntry, DiskCache
 from newsclean._fetch_errors import map_httpx_error, parse_retry_after
 from newsclean._netguard import is_public_address
 from newsclean._politeness import HostPacer, HostScheduler, host_key
-from newsclean._robots import rules_from_response
+from newsclean._robots import RobotsStore, rules_from_response
 
 # -- every httpx exception maps into the newsclean tree ---------------------------------------
 
@@ -345,3 +345,13 @@ def test_host_scheduler_bounds_lookahead() -> None:
     assert schedule.finished("https://a.example/0") == ["https://a.example/1"]
     assert schedule.can_accept()
     assert host_key("not a url at all") == "not a url at all"
+
+
+def test_robots_rules_expire() -> None:
+    now = [0.0]
+    store = RobotsStore(ttl_s=10, clock=lambda: now[0])
+    rules = rules_from_response(404, b"")
+    store.put("https://a.example", rules)
+    assert store.get("https://a.example") is rules
+    now[0] = 11.0
+    assert store.get("https://a.example") is None

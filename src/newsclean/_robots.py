@@ -9,6 +9,8 @@ like any other connection error.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from protego import Protego
@@ -16,6 +18,7 @@ from protego import Protego
 __all__ = ["ROBOTS_MAX_BYTES", "RobotsRules", "RobotsStore", "robots_url", "rules_from_response"]
 
 ROBOTS_MAX_BYTES = 500 * 1024
+ROBOTS_TTL_S = 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +76,27 @@ def robots_url(origin: str) -> str:
 
 
 class RobotsStore:
-    """Rules per origin, shared by every task and thread of one fetcher."""
+    """Rules per origin, shared by every task and thread of one fetcher.
 
-    def __init__(self) -> None:
-        self._rules: dict[str, RobotsRules] = {}
+    Rules are kept for ``ttl_s`` seconds (RFC 9309 asks crawlers not to cache robots.txt
+    for more than 24 hours), so a long-running fetcher picks up changes.
+    """
+
+    def __init__(
+        self, *, ttl_s: float = ROBOTS_TTL_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._rules: dict[str, tuple[float, RobotsRules]] = {}
         self._lock = threading.Lock()
+        self._ttl_s = ttl_s
+        self._clock = clock
 
     def get(self, origin: str) -> RobotsRules | None:
         with self._lock:
-            return self._rules.get(origin)
+            hit = self._rules.get(origin)
+        if hit is None or hit[0] <= self._clock():
+            return None
+        return hit[1]
 
     def put(self, origin: str, rules: RobotsRules) -> None:
         with self._lock:
-            self._rules[origin] = rules
+            self._rules[origin] = (self._clock() + self._ttl_s, rules)
