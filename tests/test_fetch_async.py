@@ -324,7 +324,7 @@ def test_ascrape(server: LocalServer) -> None:
 def test_busy_host_does_not_block_other_hosts(server: LocalServer) -> None:
     @server.route("/slow")
     def slow(handler: Handler) -> None:
-        handler.pause(0.3)
+        handler.pause(0.15)
         handler.send_body(200, b"<p>slow</p>")
 
     server.page("/fast")
