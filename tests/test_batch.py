@@ -188,3 +188,13 @@ def test_clean_files_takes_one_path_and_a_url_map(tmp_path):
     )
     assert result.article is not None
     assert result.article.url == "https://news.example/mapped"
+
+
+def test_a_long_run_of_failed_inputs_streams_through(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    lines = ["not json"] * 3000 + ['{"html": "<article><p>Good page body.</p></article>"}']
+    path.write_text("\n".join(lines) + "\n")
+    results = list(newsclean.clean_files(path, workers=2))
+    assert len(results) == 3001
+    assert sum(r.ok for r in results) == 1
+    assert {r.error.kind for r in results if r.error} == {"InvalidJSON"}

@@ -240,3 +240,17 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     resumed = run_cli(corpus, "-o", out, "-w", "2", "--resume", "-q")
     assert resumed.returncode == 0, resumed.stderr
     assert len(rows_by_source(read_rows(out))) == 800
+
+
+def test_a_rerun_into_the_input_folder_does_not_read_its_own_output(tmp_path):
+    write_corpus(tmp_path / "jsonl", 5)
+    out = tmp_path / "jsonl" / "out.jsonl"
+    assert main(["clean", str(out.parent), "-o", str(out), "-q"]) == 0
+    (out.parent / "out.jsonl.partial").write_text("{}\n")  # a stale journal
+    assert main(["clean", str(out.parent), "-o", str(out), "-q"]) == 0
+    assert len(read_rows(out)) == 5
+    write_corpus(tmp_path / "md", 5)
+    md = tmp_path / "md" / "md"
+    assert main(["clean", str(md.parent), "--format", "md", "-o", str(md), "-q"]) == 0
+    assert main(["clean", str(md.parent), "--format", "md", "-o", str(md), "-q"]) == 0
+    assert len(read_rows(md / "_index.jsonl")) == 5

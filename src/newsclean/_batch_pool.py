@@ -172,6 +172,8 @@ class _Pool:
         while len(chunk) < self.chunk_size and not self.exhausted:
             if self.ordered and self.next_seq - self.next_out >= self.window:
                 break
+            if len(self.ready_out) >= self.window:  # a run of failed inputs: yield them first
+                break
             try:
                 item = next(self.items)
             except StopIteration:

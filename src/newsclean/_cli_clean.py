@@ -233,13 +233,22 @@ def _sink(args: argparse.Namespace, fmt: Format) -> Sink:
     return DirSink(output, render=render, resume=args.resume)
 
 
+def _is_output(path: str, output: Path | None) -> bool:
+    """Whether ``path`` is our own output (a rerun over ``.`` must not read it back)."""
+    if output is None:
+        return False
+    here, out = Path(path).absolute(), output.absolute()
+    return here == out or out in here.parents or here.name.startswith(out.name + ".")
+
+
 def _units(args: argparse.Namespace, url_map: dict[str, str]) -> Iterator[Unit]:
-    return discover_units(
+    units = discover_units(
         [p for p in args.inputs if p != "-"],
         include=args.include,
         exclude=args.exclude,
         url_map=url_map,
     )
+    return (unit for unit in units if not _is_output(unit.path, args.output))
 
 
 def _items(args: argparse.Namespace, url_map: dict[str, str], stats: InputStats) -> Iterator[Item]:
