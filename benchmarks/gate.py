@@ -17,9 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wcxb import Tally, iter_pages  # noqa: E402
-
-import newsclean  # noqa: E402
+import newsclean
+from wcxb import Tally, iter_pages
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "tests" / "quality_baseline.json"

@@ -22,10 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import trafilatura  # noqa: E402
-from wcxb import Tally, iter_pages  # noqa: E402
+import trafilatura
 
-import newsclean  # noqa: E402
+import newsclean
+from wcxb import Tally, iter_pages
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,8 +46,11 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, Tally]]:
             tally = tallies.setdefault("newsclean", {}).setdefault(kind, Tally())
             tally.add_body(page, article.text, elapsed)
             tally.add_meta(page, article.title, article.authors, _date_str(article.published))
-        row = {"id": page.file_id, "type": page.page_type,
-               "newsclean": tallies["newsclean"]["all"].per_page_f1[page.file_id]}
+        row = {
+            "id": page.file_id,
+            "type": page.page_type,
+            "newsclean": tallies["newsclean"]["all"].per_page_f1[page.file_id],
+        }
         if not args.no_trafilatura:
             start = time.perf_counter()
             text = trafilatura.extract(page.html, url=page.url) or ""
@@ -67,8 +70,19 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, Tally]]:
     return tallies
 
 
-COLUMNS = ("pages", "f1", "precision", "recall", "with", "without", "title", "author", "date",
-           "pages_per_s", "ms_per_page")
+COLUMNS = (
+    "pages",
+    "f1",
+    "precision",
+    "recall",
+    "with",
+    "without",
+    "title",
+    "author",
+    "date",
+    "pages_per_s",
+    "ms_per_page",
+)
 
 
 def table(tallies: dict[str, dict[str, Tally]]) -> str:
@@ -80,9 +94,14 @@ def table(tallies: dict[str, dict[str, Tally]]) -> str:
             if kind not in by_kind:
                 continue
             row = by_kind[kind].row()
-            cells = [f"{row[c]:.0f}" if c == "pages" else f"{row[c]:.1f}"
-                     if c in ("pages_per_s", "ms_per_page") else f"{row[c]:.3f}"
-                     for c in COLUMNS]
+            cells = [
+                f"{row[c]:.0f}"
+                if c == "pages"
+                else f"{row[c]:.1f}"
+                if c in ("pages_per_s", "ms_per_page")
+                else f"{row[c]:.3f}"
+                for c in COLUMNS
+            ]
             lines.append(f"| {kind} | {name} | " + " | ".join(cells) + " |")
     if "trafilatura" in tallies and "all" in tallies["trafilatura"]:
         ours = tallies["newsclean"]["all"].row()
@@ -95,7 +114,9 @@ def table(tallies: dict[str, dict[str, Tally]]) -> str:
     return "\n".join(lines)
 
 
-def write_results(text: str, tallies: dict[str, dict[str, Tally]], args: argparse.Namespace) -> None:
+def write_results(
+    text: str, tallies: dict[str, dict[str, Tally]], args: argparse.Namespace
+) -> None:
     (HERE / "results").mkdir(exist_ok=True)
     payload = {name: {k: t.row() for k, t in by.items()} for name, by in tallies.items()}
     payload["_command"] = " ".join(sys.argv)  # type: ignore[assignment]

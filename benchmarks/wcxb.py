@@ -31,7 +31,10 @@ class Page:
 
 
 def iter_pages(
-    data: Path, *, page_type: str | None = None, limit: int | None = None,
+    data: Path,
+    *,
+    page_type: str | None = None,
+    limit: int | None = None,
     ids: list[str] | None = None,
 ) -> Iterator[Page]:
     """Yield dev pages in file order, filtered by type, a fixed id list, and a limit."""
@@ -46,8 +49,9 @@ def iter_pages(
         if page_type and kind != page_type:
             continue
         html = gzip.decompress((data / "html" / f"{file_id}.html.gz").read_bytes())
-        yield Page(file_id, kind, doc.get("url"), html.decode("utf-8", "replace"),
-                   doc["ground_truth"])
+        yield Page(
+            file_id, kind, doc.get("url"), html.decode("utf-8", "replace"), doc["ground_truth"]
+        )
         count += 1
         if limit is not None and count >= limit:
             return
@@ -137,9 +141,7 @@ class Tally:
             self.without_total += 1
             self.without_found += snippet.lower() in low
 
-    def add_meta(
-        self, page: Page, title: str | None, authors: Any, date: str | None
-    ) -> None:
+    def add_meta(self, page: Page, title: str | None, authors: Any, date: str | None) -> None:
         truth = page.truth
         if truth.get("title"):
             self.title_total += 1

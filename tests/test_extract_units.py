@@ -44,27 +44,55 @@ def test_split_authors(raw, names, agency):
     ("text", "place", "agency", "day", "remainder"),
     [
         ("Beijing (AFP) Nov 15, 2025", "Beijing", "AFP", date(2025, 11, 15), ""),
-        ("WASHINGTON (AP) — The Senate voted on Tuesday.", "Washington", "AP", None,
-         "The Senate voted on Tuesday."),
-        ("BEIJING, Nov 15 (Reuters) - China said.", "Beijing", "Reuters", date(2025, 11, 15),
-         "China said."),
-        ("New Delhi, Nov 3 (IANS) The government said.", "New Delhi", "IANS",
-         date(2025, 11, 3), "The government said."),
-        ("Berlin (dpa) - Die Regierung hat beschlossen.", "Berlin", "dpa", None,
-         "Die Regierung hat beschlossen."),
+        (
+            "WASHINGTON (AP) — The Senate voted on Tuesday.",
+            "Washington",
+            "AP",
+            None,
+            "The Senate voted on Tuesday.",
+        ),
+        (
+            "BEIJING, Nov 15 (Reuters) - China said.",
+            "Beijing",
+            "Reuters",
+            date(2025, 11, 15),
+            "China said.",
+        ),
+        (
+            "New Delhi, Nov 3 (IANS) The government said.",
+            "New Delhi",
+            "IANS",
+            date(2025, 11, 3),
+            "The government said.",
+        ),
+        (
+            "Berlin (dpa) - Die Regierung hat beschlossen.",
+            "Berlin",
+            "dpa",
+            None,
+            "Die Regierung hat beschlossen.",
+        ),
     ],
 )
 def test_find_dateline(text, place, agency, day, remainder):
     found = find_dateline(text, VOCAB, default_year=2025)
     assert found is not None
     assert (found.place, found.agency, found.date, found.remainder) == (
-        place, agency, day, remainder)
+        place,
+        agency,
+        day,
+        remainder,
+    )
 
 
 @pytest.mark.parametrize(
     "text",
-    ["The (AP) style guide says so.", "Tuesday (AFP) said", "An ordinary first sentence here.",
-     "Paris (Fictional Agency) - text"],
+    [
+        "The (AP) style guide says so.",
+        "Tuesday (AFP) said",
+        "An ordinary first sentence here.",
+        "Paris (Fictional Agency) - text",
+    ],
 )
 def test_no_dateline(text):
     assert find_dateline(text, VOCAB) is None
@@ -112,15 +140,22 @@ def test_normalize_blocks_removes_furniture():
         "First real paragraph of the story, long enough to count.",
         "Second real paragraph of the story, also long enough.",
     ]
-    assert (body.agency, body.dateline, body.dateline_date) == ("AFP", "Beijing",
-                                                                date(2025, 11, 15))
+    assert (body.agency, body.dateline, body.dateline_date) == (
+        "AFP",
+        "Beijing",
+        date(2025, 11, 15),
+    )
 
 
 def test_normalize_blocks_cuts_at_related_block_but_not_mid_story():
-    story = [RawBlock("paragraph", f"Story paragraph number {i} with enough words in it.")
-             for i in range(6)]
-    related = [RawBlock("heading", "Related Links", 3),
-               RawBlock("paragraph", "Another story headline")]
+    story = [
+        RawBlock("paragraph", f"Story paragraph number {i} with enough words in it.")
+        for i in range(6)
+    ]
+    related = [
+        RawBlock("heading", "Related Links", 3),
+        RawBlock("paragraph", "Another story headline"),
+    ]
     body = normalize_blocks(story + related, vocab=VOCAB, title=None)
     assert len(body.blocks) == 6
     # a "Related" heading followed by most of the article is not an end marker

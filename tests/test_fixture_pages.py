@@ -11,8 +11,18 @@ import pytest
 import newsclean
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.html"))
-EXACT_FIELDS = ("url", "title", "description", "agency", "dateline", "site_name", "section",
-                "language", "canonical_url", "image")
+EXACT_FIELDS = (
+    "url",
+    "title",
+    "description",
+    "agency",
+    "dateline",
+    "site_name",
+    "section",
+    "language",
+    "canonical_url",
+    "image",
+)
 
 
 def _iso(value: datetime | date | None) -> str | None:

@@ -30,9 +30,12 @@ def test_exported_members_claim_the_public_module():
 
 
 def test_every_error_derives_from_newsclean_error():
-    errors = [getattr(newsclean, n) for n in newsclean.__all__
-              if inspect.isclass(getattr(newsclean, n))
-              and issubclass(getattr(newsclean, n), BaseException)]
+    errors = [
+        getattr(newsclean, n)
+        for n in newsclean.__all__
+        if inspect.isclass(getattr(newsclean, n))
+        and issubclass(getattr(newsclean, n), BaseException)
+    ]
     assert len(errors) >= 10
     for error in errors:
         assert issubclass(error, newsclean.NewscleanError)

@@ -35,8 +35,9 @@ def test_binary_junk_is_reported_not_parsed():
 def test_raise_on_empty_raises_no_content_error():
     options = newsclean.Options(raise_on_empty=True)
     with pytest.raises(newsclean.NoContentError):
-        newsclean.clean_html("<html><body><nav><a href='/'>Home</a></nav></body></html>",
-                             options=options)
+        newsclean.clean_html(
+            "<html><body><nav><a href='/'>Home</a></nav></body></html>", options=options
+        )
 
 
 def test_malformed_html_keeps_its_text():
@@ -124,8 +125,28 @@ def test_arbitrary_input_never_leaks_foreign_errors(data):
     assert isinstance(article, newsclean.Article)
 
 
-TAGS = st.sampled_from(["div", "p", "span", "article", "table", "tr", "td", "ul", "li", "a",
-                        "script", "style", "h1", "h2", "blockquote", "pre", "nav", "footer"])
+TAGS = st.sampled_from(
+    [
+        "div",
+        "p",
+        "span",
+        "article",
+        "table",
+        "tr",
+        "td",
+        "ul",
+        "li",
+        "a",
+        "script",
+        "style",
+        "h1",
+        "h2",
+        "blockquote",
+        "pre",
+        "nav",
+        "footer",
+    ]
+)
 
 
 @st.composite

@@ -8,7 +8,6 @@ and says so.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from typing import Literal
@@ -77,7 +76,7 @@ def decode_html(data: bytes | str, *, content_type: str | None = None) -> Decode
     if isinstance(data, str):
         return Decoded(data, "utf-8", "str")
     bom_encoding, bom = read_bom(data)
-    if bom_encoding is not None:
+    if bom_encoding is not None and bom is not None:
         return _decode_with(data[len(bom) :], bom_encoding, "bom")
     if content_type:
         header_encoding = http_content_type_encoding(content_type)

@@ -98,8 +98,28 @@ def flatten_deep_nesting(root: LexborNode, *, max_depth: int) -> int:
 
 
 _CONTAINERS = (
-    "div", "span", "section", "article", "font", "blockquote", "ul", "ol", "table", "main",
-    "aside", "header", "footer", "nav", "b", "i", "em", "strong", "u", "small", "center", "a",
+    "div",
+    "span",
+    "section",
+    "article",
+    "font",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "u",
+    "small",
+    "center",
+    "a",
 )
 _CONTAINER_TAG = re.compile(rf"<(/?)(?:{'|'.join(_CONTAINERS)})\b[^>]*>", re.IGNORECASE)
 # Lexbor's tree builder is quadratic in nesting depth (20,000 levels: about a second; 200,000:

@@ -27,9 +27,24 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
 _END_MARKERS = frozenset(
-    {"related links", "related content", "related articles", "related stories", "related",
-     "more stories", "more news", "read more", "recommended", "you may also like",
-     "you might also like", "read next", "more from", "latest news", "most read", "trending"}
+    {
+        "related links",
+        "related content",
+        "related articles",
+        "related stories",
+        "related",
+        "more stories",
+        "more news",
+        "read more",
+        "recommended",
+        "you may also like",
+        "you might also like",
+        "read next",
+        "more from",
+        "latest news",
+        "most read",
+        "trending",
+    }
 )
 
 
@@ -91,8 +106,10 @@ def normalize_blocks(
             before = sum(len(t) for _, t, _ in kept)
             if rest < 0.6 * before:
                 break
-        if kind in ("paragraph", "heading", "list_item") and "\n" not in text and (
-            vocab.is_boilerplate_line(text) or key in extra_phrases
+        if (
+            kind in ("paragraph", "heading", "list_item")
+            and "\n" not in text
+            and (vocab.is_boilerplate_line(text) or key in extra_phrases)
         ):
             continue
         if len(kept) < 3 and kind == "paragraph" and len(text) < 80 and _BYLINE.match(text):

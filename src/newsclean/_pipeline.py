@@ -73,8 +73,14 @@ def _blocks_from_article_body(article_body: str) -> list[RawBlock]:
 
 
 def _choose_body(
-    primary: BodyResult, *, raw_html: str, url: str | None, options: Options, md: Metadata,
-    page_chars: int, warnings: list[str],
+    primary: BodyResult,
+    *,
+    raw_html: str,
+    url: str | None,
+    options: Options,
+    md: Metadata,
+    page_chars: int,
+    warnings: list[str],
 ) -> BodyResult:
     """Second opinions for weak extractions: the untouched page, then JSON-LD articleBody.
 
@@ -161,8 +167,15 @@ def run_pipeline(
             warnings.append(f"nesting deeper than {depth} levels flattened")
             primary = extractor.extract(tree.html or "", url=url, options=options)
     page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
-    body = _choose_body(primary, raw_html=text, url=url, options=options, md=md,
-                        page_chars=page_chars, warnings=warnings)
+    body = _choose_body(
+        primary,
+        raw_html=text,
+        url=url,
+        options=options,
+        md=md,
+        page_chars=page_chars,
+        warnings=warnings,
+    )
 
     published = md.published
     default_year = published.year if published else None
@@ -190,9 +203,9 @@ def run_pipeline(
         # the date the page shows its readers: let htmldate look at the page
         or (md.published is not None and not date_is_visible(md.published, page_text))
     ):
-        found = _find_date(cleaned_html[:HTMLDATE_MAX_CHARS], url)
-        if found is not None and (published is None or _day(found) != _day(published)):
-            published = found
+        shown = _find_date(cleaned_html[:HTMLDATE_MAX_CHARS], url)
+        if shown is not None and (published is None or _day(shown) != _day(published)):
+            published = shown
 
     authors = md.authors or normalized.authors
     if agency and not md.authors:

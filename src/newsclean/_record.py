@@ -1,4 +1,4 @@
-"""The records newsclean emits: :class:`Article`, its :class:`Block`s, and batch :class:`Result`s."""
+"""The records newsclean emits: :class:`Article`, its blocks, and batch results."""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ _PREFIX = re.compile(
     r"(?:by|von|par|por|de|da|door|av|af|przez|di)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:[;|/•·]|\band\b|\bund\b|\bet\b|\by\b|&|\s,\s|,\s*(?=\w))\s*",
-                    re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:[;|/•·]|\band\b|\bund\b|\bet\b|\by\b|&|\s,\s|,\s*(?=\w))\s*", re.IGNORECASE
+)
 _EMAIL_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|@\w+")
 _NOISE_WORDS = re.compile(
     r"\b(?:staff\s+writers?|staff\s+reporters?|staff|correspondents?|contributors?|editors?|"

@@ -49,10 +49,7 @@ class BodyExtractor(Protocol):
 
 
 def _inline_text(element: Any) -> str:
-    parts: list[str] = []
-    for piece in element.itertext():
-        parts.append(piece)
-    return " ".join("".join(parts).split())
+    return " ".join("".join(element.itertext()).split())
 
 
 def _element_text(element: Any) -> str:
@@ -148,6 +145,7 @@ class TrafilaturaBody:
             include_links=False,
             deduplicate=False,
         )
-        if document is None or getattr(document, "body", None) is None:
+        body = getattr(document, "body", None)
+        if body is None:
             return BodyResult([], self.name)
-        return BodyResult(blocks_from_tei(document.body), self.name)
+        return BodyResult(blocks_from_tei(body), self.name)

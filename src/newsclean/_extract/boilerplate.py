@@ -25,10 +25,30 @@ __all__ = ["CleaningReport", "strip_boilerplate"]
 
 NEVER_CONTENT = ", ".join(
     (
-        "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-        "button", "select", "input", "textarea", "dialog", "nav", "menu",
-        "[aria-modal=true]", "[role=navigation]", "[role=search]", "[role=dialog]",
-        "[role=alertdialog]", "[role=menu]", "[role=menubar]", "[role=banner]",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "dialog",
+        "nav",
+        "menu",
+        "[aria-modal=true]",
+        "[role=navigation]",
+        "[role=search]",
+        "[role=dialog]",
+        "[role=alertdialog]",
+        "[role=menu]",
+        "[role=menubar]",
+        "[role=banner]",
         "[role=contentinfo]",
     )
 )
@@ -37,9 +57,12 @@ NEVER_CONTENT = ", ".join(
 # hidden element goes only when it is small next to the page.
 HIDDEN = ", ".join(
     (
-        "[hidden]", "[aria-hidden=true]",
-        "[style*='display:none']", "[style*='display: none']",
-        "[style*='visibility:hidden']", "[style*='visibility: hidden']",
+        "[hidden]",
+        "[aria-hidden=true]",
+        "[style*='display:none']",
+        "[style*='display: none']",
+        "[style*='visibility:hidden']",
+        "[style*='visibility: hidden']",
     )
 )
 # Landmarks that are boilerplate unless they hold the article (an <aside> pull quote inside
@@ -50,8 +73,20 @@ CONTENT_MARKERS = "article, main, [role=main], [itemprop=articleBody], [itemprop
 # Categories whose containers are removed when small; "author_box" and "legal" need the
 # same guard as the rest.
 REMOVABLE_CATEGORIES = frozenset(
-    {"share", "newsletter", "related", "consent", "navigation", "tags", "comments", "ads",
-     "legal", "overlay", "screen_reader", "author_box"}
+    {
+        "share",
+        "newsletter",
+        "related",
+        "consent",
+        "navigation",
+        "tags",
+        "comments",
+        "ads",
+        "legal",
+        "overlay",
+        "screen_reader",
+        "author_box",
+    }
 )
 # A matched container goes only when it holds less than this share of the page's text.
 MAX_REMOVED_SHARE = 0.25

@@ -64,10 +64,22 @@ def _visible_forms(day: date) -> list[str]:
     y, m, d = day.year, day.month, day.day
     month, mon = day.strftime("%B").lower(), day.strftime("%b").lower()
     return [
-        day.isoformat()[:10], f"{month} {d}, {y}", f"{month} {d:02d}, {y}", f"{mon} {d}, {y}",
-        f"{mon}. {d}, {y}", f"{d} {month} {y}", f"{d} {mon} {y}", f"{m}/{d}/{y}",
-        f"{m:02d}/{d:02d}/{y}", f"{d:02d}/{m:02d}/{y}", f"{d}.{m}.{y}", f"{d:02d}.{m:02d}.{y}",
-        f"{month} {d} {y}", f"{d}. {month} {y}", f"{y}/{m:02d}/{d:02d}", f"{y}.{m:02d}.{d:02d}",
+        day.isoformat()[:10],
+        f"{month} {d}, {y}",
+        f"{month} {d:02d}, {y}",
+        f"{mon} {d}, {y}",
+        f"{mon}. {d}, {y}",
+        f"{d} {month} {y}",
+        f"{d} {mon} {y}",
+        f"{m}/{d}/{y}",
+        f"{m:02d}/{d:02d}/{y}",
+        f"{d:02d}/{m:02d}/{y}",
+        f"{d}.{m}.{y}",
+        f"{d:02d}.{m:02d}.{y}",
+        f"{month} {d} {y}",
+        f"{d}. {month} {y}",
+        f"{y}/{m:02d}/{d:02d}",
+        f"{y}.{m:02d}.{d:02d}",
     ]
 
 

@@ -10,11 +10,28 @@ __all__ = ["ARTICLE_TYPES", "find_article_object", "iter_jsonld_objects", "parse
 
 ARTICLE_TYPES = frozenset(
     {
-        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "livebglogposting",
-        "liveblogposting", "scholarlyarticle", "techarticle", "socialmediaposting", "report",
-        "medicalwebpage", "posting", "discussionforumposting", "askpublicnewsarticle", "review",
-        "recipe", "howto", "satiricalarticle",
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "livebglogposting",
+        "liveblogposting",
+        "scholarlyarticle",
+        "techarticle",
+        "socialmediaposting",
+        "report",
+        "medicalwebpage",
+        "posting",
+        "discussionforumposting",
+        "askpublicnewsarticle",
+        "review",
+        "recipe",
+        "howto",
+        "satiricalarticle",
     }
 )
 _PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "faqpage", "collectionpage"})

@@ -21,19 +21,62 @@ from newsclean._vocab import Vocabulary
 
 __all__ = ["Metadata", "harvest_metadata"]
 
-_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                "dcterms.creator", "byl", "citation_author", "twitter:creator:name")
-_PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time",
-                   "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-                   "parsely-pub-date", "sailthru.date", "dc.date", "dc.date.issued",
-                   "dcterms.date", "dcterms.created", "dc.date.created", "date",
-                   "article.published", "published-date", "citation_publication_date",
-                   "citation_date", "release_date", "cxenseparse:recs:publishtime",
-                   "analyticsattributes.articledate", "originalpublicationdate")
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod",
-                  "last-modified", "dcterms.modified", "dc.date.modified", "article.updated")
-_SECTION_META = ("article:section", "parsely-section", "section", "sailthru.section",
-                 "category", "article.section", "cxenseparse:pageclass")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "citation_author",
+    "twitter:creator:name",
+)
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "dc.date.created",
+    "date",
+    "article.published",
+    "published-date",
+    "citation_publication_date",
+    "citation_date",
+    "release_date",
+    "cxenseparse:recs:publishtime",
+    "analyticsattributes.articledate",
+    "originalpublicationdate",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "article.updated",
+)
+_SECTION_META = (
+    "article:section",
+    "parsely-section",
+    "section",
+    "sailthru.section",
+    "category",
+    "article.section",
+    "cxenseparse:pageclass",
+)
 _TAG_META = ("article:tag", "news_keywords", "parsely-tags", "sailthru.tags", "keywords")
 _BYLINE_SELECTOR = (
     "[rel=author], [itemprop=author], [class*=byline], [class*=author], [id*=byline], "
@@ -147,8 +190,11 @@ def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str
         return title
     site = (site_name or "").casefold()
     if site:
-        kept = [p for p in parts if p.casefold() != site and site not in p.casefold()
-                or len(p) > 2 * len(site) + 20]
+        kept = [
+            p
+            for p in parts
+            if (p.casefold() != site and site not in p.casefold()) or len(p) > 2 * len(site) + 20
+        ]
         if kept and len(kept) < len(parts):
             return " - ".join(kept) if len(kept) > 1 else kept[0]
     # no known site name: drop a short tail (<= 5 words, < 35 chars) or a short head
@@ -204,9 +250,7 @@ def _time_published(tree: LexborHTMLParser) -> datetime | date | None:
     return best
 
 
-def harvest_metadata(
-    tree: LexborHTMLParser, *, url: str | None, vocab: Vocabulary
-) -> Metadata:
+def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabulary) -> Metadata:
     """Read every metadata field the page offers. Must run before the DOM is cleaned."""
     meta = _collect_meta(tree)
     objects: list[dict[str, Any]] = []
@@ -230,17 +274,25 @@ def harvest_metadata(
     html_title = node_text(title_node) if title_node is not None else ""
     candidates = [
         _text_value(article.get("headline")),
-        _first(meta, ("og:title", "twitter:title", "dc.title", "parsely-title",
-                      "sailthru.title", "headline")),
+        _first(
+            meta,
+            (
+                "og:title",
+                "twitter:title",
+                "dc.title",
+                "parsely-title",
+                "sailthru.title",
+                "headline",
+            ),
+        ),
         html_title or None,
     ]
     md.title_candidates = [c for c in candidates if c]
     md.title = _choose_title(md)
 
-    md.description = (
-        _first(meta, ("og:description", "description", "twitter:description", "dc.description"))
-        or _text_value(article.get("description"))
-    )
+    md.description = _first(
+        meta, ("og:description", "description", "twitter:description", "dc.description")
+    ) or _text_value(article.get("description"))
 
     people = _jsonld_people(article.get("author")) if article else []
     if not people:

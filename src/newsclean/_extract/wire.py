@@ -12,12 +12,37 @@ from newsclean._vocab import Vocabulary
 
 __all__ = ["Dateline", "find_dateline", "is_agency_slug"]
 
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
-_PLACE = (rf"[A-ZÀ-Ý][\w.'’\- ]{{1,40}}?(?:,\s*(?!{_MONTH}\s+\d)[A-ZÀ-Ý][\w.'’\- ]{{1,30}}?)?")
+_PLACE = rf"[A-ZÀ-Ý][\w.'’\- ]{{1,40}}?(?:,\s*(?!{_MONTH}\s+\d)[A-ZÀ-Ý][\w.'’\- ]{{1,30}}?)?"
 _NOT_PLACES = frozenset(
-    "the a an this that it he she they we i on in at by for monday tuesday wednesday thursday "
-    "friday saturday sunday today yesterday".split()
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "on",
+        "in",
+        "at",
+        "by",
+        "for",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+    }
 )
 _SEP = r"\s*(?:[-–—:|]+\s*|\s+)"
 
@@ -27,8 +52,10 @@ _WITH_AGENCY = re.compile(
     rf"(?:\s*(?P<date2>{_DATE}))?(?P<sep>{_SEP}|$)"
 )
 # "WASHINGTON — text": an upper-case place and a dash, no agency
-_PLACE_ONLY = re.compile(r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý.'’\- ]{2,30}(?:,\s*[A-Z][\w.]{1,20})?)"
-                         r"\s*[-–—]{1,2}\s+(?=\S)")
+_PLACE_ONLY = re.compile(
+    r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý.'’\- ]{2,30}(?:,\s*[A-Z][\w.]{1,20})?)"
+    r"\s*[-–—]{1,2}\s+(?=\S)"
+)
 _SLUG = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4}){1,5}$|^[a-z]{2,4}(?:-[a-z]{2,4}){2,5}$")
 
 
@@ -85,17 +112,26 @@ def find_dateline(
         if agency is not None:
             place = match.group("place").strip(" ,")
             if len(place.split()) <= 5 and place.casefold() not in _NOT_PLACES:
-                day = _parse_day(match.group("date1") or match.group("date2"),
-                                 default_year=default_year)
-                return Dateline(place=_title_place(place), agency=agency, date=day,
-                                remainder=text[match.end():].strip())
+                day = _parse_day(
+                    match.group("date1") or match.group("date2"), default_year=default_year
+                )
+                return Dateline(
+                    place=_title_place(place),
+                    agency=agency,
+                    date=day,
+                    remainder=text[match.end() :].strip(),
+                )
         return None
     match = _PLACE_ONLY.match(text)
     if match and len(match.group("place").split()) <= 4:
-        remainder = text[match.end():].strip()
+        remainder = text[match.end() :].strip()
         if len(remainder.split()) >= 5:
-            return Dateline(place=_title_place(match.group("place").strip(" ,")), agency=None,
-                            date=None, remainder=remainder)
+            return Dateline(
+                place=_title_place(match.group("place").strip(" ,")),
+                agency=None,
+                date=None,
+                remainder=remainder,
+            )
     return None
 
 
