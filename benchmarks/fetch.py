@@ -184,6 +184,7 @@ def main() -> None:
         return
 
     levels = sorted({args.concurrency, *args.also_concurrency}, reverse=True)
+    load_before = os.getloadavg()[0]
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
     )
@@ -226,7 +227,9 @@ def main() -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         RESULTS.write_text(
             f"# Fetch throughput\n\n`python benchmarks/fetch.py`, {stamp}, "
-            f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n\n{text}\n\n{NOTES}",
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, 1-minute load average "
+            f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (other work on the "
+            f"machine makes the figures noisy)\n\n{text}\n\n{NOTES}",
             encoding="utf-8",
         )
 
