@@ -511,7 +511,7 @@ def test_per_host_limit_is_shared_across_threads(server: LocalServer, sleeps: Sl
         with lock:
             state["now"] += 1
             state["peak"] = max(state["peak"], state["now"])
-        handler.pause(0.05)
+        handler.pause(0.1)
         with lock:
             state["now"] -= 1
         handler.send_body(200, b"<p>ok</p>")

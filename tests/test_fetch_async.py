@@ -257,7 +257,7 @@ def test_afetch_many_accepts_async_iterables_and_limits_per_host(server: LocalSe
         with lock:
             state["now"] += 1
             state["peak"] = max(state["peak"], state["now"])
-        handler.pause(0.05)
+        handler.pause(0.1)
         with lock:
             state["now"] -= 1
         handler.send_body(200, b"<p>ok</p>")
