@@ -198,3 +198,21 @@ def test_a_long_run_of_failed_inputs_streams_through(tmp_path):
     assert len(results) == 3001
     assert sum(r.ok for r in results) == 1
     assert {r.error.kind for r in results if r.error} == {"InvalidJSON"}
+
+
+def test_a_slow_consumer_does_not_make_pages_time_out():
+    # Results bigger than a pipe's buffer: a worker blocks on sending until we read.
+    body = "".join(
+        f"<p>Paragraph {n} says something new about item {n * 13}.</p>" for n in range(1200)
+    )
+    pages = [
+        f"<html><body><article><h1>Page {i}</h1>{body}</article></body></html>" for i in range(8)
+    ]
+    results = newsclean.clean_many(pages, workers=2, timeout_s=3)
+    kept = []
+    for n, result in enumerate(results):
+        kept.append(result)
+        if n == 1:
+            time.sleep(5)  # workers fill the pipes and wait for us meanwhile
+    assert len(kept) == 8
+    assert [r.error for r in kept if not r.ok] == []

@@ -74,7 +74,7 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
                 break
             for seq, task in chunk:
                 outcome = process_task(task, config)
-                conn.send(("done", seq, outcome, time.monotonic()))
+                conn.send(("done", seq, outcome))
         conn.send(("exit", _max_rss_bytes()))
     except (EOFError, OSError):  # the parent went away (killed): nothing left to do
         pass
@@ -213,10 +213,12 @@ class _Pool:
                 if message[0] == "ready":
                     worker.ready = True
                 elif message[0] == "done":
-                    _, seq, outcome, stamp = message
+                    _, seq, outcome = message
                     if worker.chunk and worker.chunk[0][0] == seq:
                         worker.chunk.popleft()
-                    worker.last_progress = stamp
+                    # The next page started when this message left, which may be only now if
+                    # the worker was blocked on a full pipe while our consumer was busy.
+                    worker.last_progress = time.monotonic()
                     self.deaths_without_progress = 0
                     self.emit(seq, outcome)
         except (EOFError, OSError):
