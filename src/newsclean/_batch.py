@@ -26,7 +26,7 @@ from newsclean._batch_inputs import (
 )
 from newsclean._batch_pool import PoolStats, run_inline, run_pool
 from newsclean._batch_sinks import Resumed, Sink, fsync_directory, write_parquet
-from newsclean._batch_worker import Outcome, WorkerConfig, test_hooks_enabled
+from newsclean._batch_worker import Outcome, WorkerConfig, hooks_requested
 from newsclean._errors import OptionsError
 from newsclean._options import DEFAULT_OPTIONS, Options
 from newsclean._record import Result
@@ -137,7 +137,7 @@ def clean_many(
     ['One.']
     """
     count = _check(workers, timeout_s)
-    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=test_hooks_enabled())
+    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=hooks_requested())
     tasks = (_page_task(i, page) for i, page in enumerate(pages))
     return _results(
         _outcomes(tasks, config=config, workers=count, timeout_s=timeout_s, ordered=ordered)
@@ -187,7 +187,7 @@ def clean_files(
         OptionsError: ``workers`` or ``timeout_s`` is out of range.
     """
     count = _check(workers, timeout_s)
-    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=test_hooks_enabled())
+    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=hooks_requested())
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     units = discover_units(paths, include=include, exclude=exclude, url_map=dict(url_map or {}))
@@ -315,7 +315,7 @@ def run_batch(
     started = time.monotonic()
     summary = BatchSummary(engine="local", workers=count)
     config = WorkerConfig(
-        options=options or DEFAULT_OPTIONS, render=sink.render, test_hooks=test_hooks_enabled()
+        options=options or DEFAULT_OPTIONS, render=sink.render, test_hooks=hooks_requested()
     )
     pool = PoolStats()
     resumed = sink.open()
@@ -410,7 +410,7 @@ def run_dask_batch(
     started = time.monotonic()
     summary = BatchSummary(engine="dask", workers=count, output=str(out_dir))
     config = WorkerConfig(
-        options=options or DEFAULT_OPTIONS, render="json", test_hooks=test_hooks_enabled()
+        options=options or DEFAULT_OPTIONS, render="json", test_hooks=hooks_requested()
     )
     partitions = plan_partitions(units, partition_size=partition_size)
     plan = dumps_plan(partitions, fmt=fmt)

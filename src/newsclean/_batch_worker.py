@@ -31,8 +31,8 @@ __all__ = [
     "Render",
     "WorkerConfig",
     "failed_outcome",
+    "hooks_requested",
     "process_task",
-    "test_hooks_enabled",
 ]
 
 TEST_HOOKS_ENV = "NEWSCLEAN_BATCH_TEST_HOOKS"
@@ -67,7 +67,7 @@ class Outcome:
         return self.error is None
 
 
-def test_hooks_enabled() -> bool:
+def hooks_requested() -> bool:
     return os.environ.get(TEST_HOOKS_ENV, "") not in ("", "0")
 
 
