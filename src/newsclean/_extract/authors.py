@@ -10,8 +10,10 @@ from newsclean._vocab import Vocabulary
 __all__ = ["split_authors"]
 
 _PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|published|reported|story|text|words|article)\s+)?"
-    r"(?:by|von|par|por|de|da|door|av|af|przez|di)\s*[:\-]?\s+",
+    r"^\s*(?:(?:authors?|autor|auteur)\s*:?\s+|"
+    r"(?:(?:(?:view\s+)?(?:all|more)\s+)?(?:articles|posts|stories)\s+|"
+    r"(?:written|posted|published|reported|story|text|words|article|authored)\s+)?"
+    r"(?:by|von|par|por|de|da|door|av|af|przez|di)\s*[:\-]?\s+)",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
@@ -39,6 +41,11 @@ _CREDENTIAL = re.compile(
     r"iv|esq\.?|fand|cpt|cscs|e-ryt(?:\s*\d+)?|ibclc|pharmd|dds|dvm|lpc|cpa|cfa|psyd|dr\.?|"
     r"prof\.?|faan|facp|faap|mph|mpa|msw|ba|bs|bsc|cns|cde|cdces|cssd|nasm-cpt)$",
     re.IGNORECASE,
+)
+_CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue wed thu fri sat sun today yesterday".split()
 )
 _NAME_CHARS = re.compile(r"[^\w\s.'’\-]", re.UNICODE)
 
@@ -88,7 +95,7 @@ def split_authors(raw: str, vocab: Vocabulary) -> tuple[list[str], str | None]:
         if bare in vocab.agencies and (len(bare) > 3 or bare.upper() in piece or bare == "dpa"):
             agency = agency or vocab.agencies[bare]
             continue
-        if _PURE_NOISE.match(piece):
+        if _PURE_NOISE.match(piece) or piece.casefold().strip(".") in _CALENDAR_WORDS:
             continue
         cleaned = _TAIL.sub("", piece)
         month_tail = _MONTH_TAIL.match(cleaned)

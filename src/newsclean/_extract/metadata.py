@@ -80,8 +80,17 @@ _SECTION_META = (
 _TAG_META = ("article:tag", "news_keywords", "parsely-tags", "sailthru.tags", "keywords")
 _BYLINE_SELECTOR = (
     "[rel=author], [itemprop=author], [class*=byline], [class*=author], [id*=byline], "
-    "[id*=author], [data-testid*=byline], [data-testid*=author], .writer, .by"
+    "[id*=author], [data-testid*=byline], [data-testid*=author], .writer, .by, "
+    "a[href*='/author/'], a[href*='/authors/'], a[href*='/writer/'], a[href*='/writers/'], "
+    "a[href*='/contributor/'], a[href*='/contributors/'], a[href*='/byline/']"
 )
+# Bylines with no telling markup: a short element whose text starts "By ..." or "Written by".
+_BYLINE_TEXT_SELECTOR = (
+    ":is(p, span, div, li, small, em, strong):lexbor-contains('written by' i), "
+    ":is(p, span, div, li, small, em, strong):lexbor-contains('posted by' i), "
+    ":is(p, span, div, li, small, em, strong, address):lexbor-contains('by ' i)"
+)
+_BYLINE_START = re.compile(r"^(?:written|posted|words|story|text)?\s*by\s+\S", re.IGNORECASE)
 _DATELINE_SELECTOR = "[itemprop=dateline], [class*=dateline], [class*=Dateline], [class*=byline]"
 _TITLE_SPLIT = re.compile(r"\s+(?:[|•»·~]|-{1,2}|–|—|::)\s+")
 _URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
@@ -215,6 +224,16 @@ def _byline_authors(tree: LexborHTMLParser, vocab: Vocabulary) -> tuple[list[str
             break
         text = node_text(node)
         if not 2 <= len(text) <= 100 or _inside_comments(node):
+            continue
+        names, found_agency = split_authors(text, vocab)
+        agency = agency or found_agency
+        if names:
+            return names, agency
+    for checked, node in enumerate(tree.css(_BYLINE_TEXT_SELECTOR)):
+        if checked >= 40:
+            break
+        text = node_text(node)
+        if len(text) > 80 or not _BYLINE_START.match(text) or _inside_comments(node):
             continue
         names, found_agency = split_authors(text, vocab)
         agency = agency or found_agency
