@@ -40,8 +40,9 @@ PAGE = (
 
 NOTES = """\
 Notes. newsclean's per-page work (robots check, pacing, bounded decoding, charset detection,
-the Page record) shows at concurrency 1. At concurrency 50 plain httpx is the slower one on
-this machine: a profile shows most of its time in httpcore's connection pool
+the Page record) shows at concurrency 1 and in the client CPU per page, which other load on
+the machine disturbs less than wall-clock pages/s. At concurrency 50 plain httpx is the
+slower one on this machine: a profile shows most of its time in httpcore's connection pool
 (`AsyncConnectionPool._assign_requests_to_connections` scanning every connection's
 `is_idle()` on each request). Why newsclean's path suffers less from it is not pinned down;
 a likely reason is that its per-host semaphore and per-page work keep fewer requests queued
@@ -124,11 +125,11 @@ def _client(kind: str, port: int, pages: int, concurrency: int) -> None:
     importlib.import_module("httpx" if kind == "httpx" else "newsclean")
     urls = [f"http://127.0.0.1:{port}/page/{i}" for i in range(pages)]
     run = _run_httpx if kind == "httpx" else _run_newsclean
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     done = asyncio.run(run(urls, concurrency))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"done": done, "seconds": elapsed, "peak_rss_mb": peak_mb}))
+    print(json.dumps({"done": done, "seconds": elapsed, "cpu_s": cpu, "peak_rss_mb": peak_mb}))
 
 
 # -- the driver -------------------------------------------------------------------------------
@@ -207,18 +208,20 @@ def main() -> None:
         f"{args.pages} pages of {len(PAGE.format(i=0))} bytes from 127.0.0.1, "
         f"median of {args.rounds} rounds, each run in a fresh process",
         "",
-        "| concurrency | client | pages/s | vs httpx | peak RSS (MB) |",
-        "| ---: | --- | ---: | ---: | ---: |",
+        "| concurrency | client | pages/s | vs httpx | client CPU ms/page | peak RSS (MB) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for level in levels:
         base = 0.0
         for kind in ("httpx", "newsclean"):
             results = runs[(level, kind)]
             rate = statistics.median(args.pages / r["seconds"] for r in results)
+            cpu_ms = statistics.median(1000 * r["cpu_s"] / args.pages for r in results)
             peak = max(r["peak_rss_mb"] for r in results)
             base = base or rate
             table.append(
-                f"| {level} | {names[kind]} | {rate:,.0f} | {rate / base:.0%} | {peak:.0f} |"
+                f"| {level} | {names[kind]} | {rate:,.0f} | {rate / base:.0%} | {cpu_ms:.2f} "
+                f"| {peak:.0f} |"
             )
     text = "\n".join(table)
     print(text)
