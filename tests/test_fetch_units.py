@@ -190,6 +190,7 @@ def test_robots_rules() -> None:
     assert rules.crawl_delay("otherbot") is None
     assert rules_from_response(401, b"").allowed("https://a.example/", "newsclean")
     assert not rules_from_response(500, b"").allowed("https://a.example/", "newsclean")
+    assert not rules_from_response(429, b"").allowed("https://a.example/", "newsclean")
 
 
 def test_request_rate_counts_as_a_delay() -> None:

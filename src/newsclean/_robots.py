@@ -1,8 +1,8 @@
 """robots.txt rules, parsed by protego and cached per origin.
 
 What a robots.txt response means follows RFC 9309, section 2.3.1: a 2xx body is parsed (its
-first 500 KiB), any 4xx means "no rules" (allow all), and a 5xx means "unreachable" (disallow
-all). Network errors are not turned into rules: they fail the page fetch and are retried
+first 500 KiB), a 4xx means "no rules" (allow all), and a 5xx means "unreachable" (disallow
+all); 429 Too Many Requests counts as unreachable, as major crawlers treat it. Network errors are not turned into rules: they fail the page fetch and are retried
 like any other connection error.
 """
 
@@ -65,9 +65,9 @@ def rules_from_response(status: int, body: bytes) -> RobotsRules:
     if 200 <= status < 300:
         text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
         return RobotsRules(Protego.parse(text))
-    if 400 <= status < 500:
+    if 400 <= status < 500 and status != 429:
         return ALLOW_ALL
-    return DISALLOW_ALL
+    return DISALLOW_ALL  # 5xx, and 429: a server that asks us to slow down is not crawled
 
 
 def robots_url(origin: str) -> str:
