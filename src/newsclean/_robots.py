@@ -2,8 +2,9 @@
 
 What a robots.txt response means follows RFC 9309, section 2.3.1: a 2xx body is parsed (its
 first 500 KiB), a 4xx means "no rules" (allow all), and a 5xx means "unreachable" (disallow
-all); 429 Too Many Requests counts as unreachable, as major crawlers treat it. Network errors are not turned into rules: they fail the page fetch and are retried
-like any other connection error.
+all); 429 Too Many Requests counts as unreachable, as major crawlers treat it. Network
+errors are not turned into rules: they fail the page fetch and are retried like any other
+connection error.
 """
 
 from __future__ import annotations
