@@ -6,6 +6,8 @@
 'Body text here.'
 """
 
+import contextlib
+
 from newsclean._afetch import AsyncFetcher, afetch, ascrape
 from newsclean._api import clean_html
 from newsclean._batch import clean_files, clean_many
@@ -72,11 +74,10 @@ __all__ = [
     "scrape",
 ]
 
+# Public objects claim the public module, as httpx does, so reprs and docs say
+# newsclean.Article, not newsclean._record.Article.
 for _name in __all__:
-    if not _name.startswith("__"):
-        _obj = globals()[_name]
-        if getattr(_obj, "__module__", "").startswith("newsclean._"):
-            try:
-                _obj.__module__ = "newsclean"
-            except (AttributeError, TypeError):
-                pass
+    _obj = globals()[_name]
+    if not _name.startswith("__") and getattr(_obj, "__module__", "").startswith("newsclean._"):
+        with contextlib.suppress(AttributeError, TypeError):
+            _obj.__module__ = "newsclean"

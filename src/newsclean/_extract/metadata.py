@@ -385,9 +385,9 @@ def _choose_title(md: Metadata) -> str | None:
     human-read title on 86% of pages, against 82% for meta titles first.
     """
     h1s = md.h1_texts
-    if len(h1s) == 1 and 2 <= len(h1s[0].split()) <= 30:
-        if not md.site_name or h1s[0].casefold() != md.site_name.casefold():
-            return h1s[0]
+    sole_h1 = len(h1s) == 1 and 2 <= len(h1s[0].split()) <= 30
+    if sole_h1 and (not md.site_name or h1s[0].casefold() != md.site_name.casefold()):
+        return h1s[0]
     for candidate in md.title_candidates:
         folded = " ".join(candidate.split()).casefold()
         for h1 in h1s:
