@@ -9,7 +9,7 @@
 import contextlib
 
 from newsclean._afetch import AsyncFetcher, afetch, ascrape
-from newsclean._api import clean_html
+from newsclean._api import clean_html, clean_text
 from newsclean._batch import clean_files, clean_many
 from newsclean._decode import decode_html
 from newsclean._errors import (
@@ -69,6 +69,7 @@ __all__ = [
     "clean_files",
     "clean_html",
     "clean_many",
+    "clean_text",
     "decode_html",
     "fetch",
     "scrape",

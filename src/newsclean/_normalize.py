@@ -26,26 +26,6 @@ __all__ = ["NormalizedBody", "normalize_blocks", "normalize_text"]
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
-_END_MARKERS = frozenset(
-    {
-        "related links",
-        "related content",
-        "related articles",
-        "related stories",
-        "related",
-        "more stories",
-        "more news",
-        "read more",
-        "recommended",
-        "you may also like",
-        "you might also like",
-        "read next",
-        "more from",
-        "latest news",
-        "most read",
-        "trending",
-    }
-)
 
 
 def normalize_text(text: str) -> str:
@@ -101,7 +81,8 @@ def normalize_blocks(
             if len(kept) >= 2:
                 break
             continue
-        if key in _END_MARKERS and kind in ("heading", "paragraph") and index > 2:
+        # the end markers are the vocabulary's (vocab/<lang>.json 'end_markers')
+        if vocab.is_end_marker(text) and kind in ("heading", "paragraph") and index > 2:
             rest = sum(len(t) for _, t, _ in texts[index + 1 :])
             before = sum(len(t) for _, t, _ in kept)
             if rest < 0.6 * before:

@@ -2,7 +2,9 @@
 
 ``vocab/common.json`` holds class/id tokens by category and the wire agencies;
 ``vocab/<lang>.json`` holds whole boilerplate lines, line prefixes and line patterns for one
-language. Users extend it without touching code by passing their own files (same keys) to
+language, plus the line shapes the text path reads: end markers ("Related Links", "Comments"),
+teaser endings ("... read more"), legal phrases, tag, section and date labels, month names.
+Users extend it without touching code by passing their own files (same keys) to
 :func:`load_vocabulary`, or phrases through ``Options.boilerplate_phrases``.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +22,10 @@ __all__ = ["DEFAULT_LANGUAGES", "Vocabulary", "load_vocabulary", "normalize_line
 
 DEFAULT_LANGUAGES = ("en", "de", "fr", "es")
 _TRAILING = " \t.:;,!?-–—|>»›•·*#"
+_NEVER = re.compile(r"(?!x)x")
+# A legal or consent statement: a line this long holding this many distinct legal phrases.
+LEGAL_MIN_WORDS = 25
+LEGAL_MIN_HITS = 2
 
 
 def normalize_line(line: str) -> str:
@@ -38,6 +44,17 @@ class Vocabulary:
     class_pattern: re.Pattern[str]
     agencies: dict[str, str]
     """Every spelling of an agency (case-folded) -> its canonical name."""
+    end_markers: frozenset[str] = frozenset()
+    """Whole lines after which the story is over: related blocks, comments."""
+    end_pattern: re.Pattern[str] = _NEVER
+    teaser_pattern: re.Pattern[str] = _NEVER
+    """How a teaser of another story ends: ``... read more``, ``Continue reading »``."""
+    legal_phrases: tuple[str, ...] = ()
+    tag_labels: frozenset[str] = frozenset()
+    section_labels: frozenset[str] = frozenset()
+    date_labels: tuple[str, ...] = ()
+    """Labels before a date ("published on"), longest first."""
+    months: dict[str, int] = field(default_factory=dict)
 
     def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
         """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
@@ -49,6 +66,31 @@ class Vocabulary:
         if self.line_pattern.search(key):
             return True
         return key.startswith(self.prefixes) and len(key.split()) <= max_prefix_words
+
+    def is_end_marker(self, line: str) -> bool:
+        """Whether a line closes the story ("Related Links", "12 Comments").
+
+        >>> load_vocabulary().is_end_marker("RELATED CONTENT")
+        True
+        """
+        key = normalize_line(line)
+        return key in self.end_markers or bool(self.end_pattern.search(key))
+
+    def is_teaser(self, line: str) -> bool:
+        """Whether a paragraph ends like a teaser of another story.
+
+        >>> load_vocabulary().is_teaser("Dong, now 63, was charged ... read more")
+        True
+        """
+        return bool(self.teaser_pattern.search(" ".join(line.casefold().split())))
+
+    def is_legal_statement(self, line: str) -> bool:
+        """Whether a long line is a copyright, privacy or cookie statement."""
+        folded = line.casefold()
+        if len(folded.split()) < LEGAL_MIN_WORDS:
+            return False
+        hits = sum(1 for phrase in self.legal_phrases if phrase in folded)
+        return hits >= LEGAL_MIN_HITS
 
     def boilerplate_category(self, class_and_id: str) -> str | None:
         """The category whose token appears as a word in a class/id string, if any."""
@@ -74,6 +116,18 @@ def _class_regex(tokens: set[str]) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[\s_-])({alternatives})(?=$|[\s_-])")
 
 
+def _teaser_regex(markers: set[str]) -> re.Pattern[str]:
+    if not markers:
+        return _NEVER
+    words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    # "... read more", "read more »", "[…]": an ellipsis or an arrow must be there, so a
+    # sentence that merely ends in "more" stays
+    return re.compile(
+        rf"(?:(?:\.\.\.|…)\s*(?:{words})\s*[.:»›>→]*|(?:{words})\s*(?:»|›|>>|→|\.\.\.|…)"
+        rf"|\[\s*(?:…|\.\.\.)\s*\])\s*$"
+    )
+
+
 @lru_cache(maxsize=8)
 def load_vocabulary(
     languages: tuple[str, ...] = DEFAULT_LANGUAGES, extra_files: tuple[str, ...] = ()
@@ -96,6 +150,14 @@ def load_vocabulary(
     lines: set[str] = set()
     prefixes: set[str] = set()
     patterns: list[str] = []
+    end_markers: set[str] = set()
+    end_patterns: list[str] = []
+    teasers: set[str] = set()
+    legal: set[str] = set()
+    tag_labels: set[str] = set()
+    section_labels: set[str] = set()
+    date_labels: set[str] = set()
+    months: dict[str, int] = {}
     class_tokens: dict[str, set[str]] = {
         category: set(tokens) for category, tokens in common["class_tokens"].items()
     }
@@ -105,6 +167,14 @@ def load_vocabulary(
         patterns.extend(source.get("patterns", ()))
         for category, tokens in source.get("class_tokens", {}).items():
             class_tokens.setdefault(category, set()).update(tokens)
+        end_markers.update(normalize_line(x) for x in source.get("end_markers", ()))
+        end_patterns.extend(source.get("end_patterns", ()))
+        teasers.update(" ".join(x.casefold().split()) for x in source.get("teaser_markers", ()))
+        legal.update(x.casefold() for x in source.get("legal_phrases", ()))
+        tag_labels.update(normalize_line(x) for x in source.get("tag_labels", ()))
+        section_labels.update(normalize_line(x) for x in source.get("section_labels", ()))
+        date_labels.update(normalize_line(x) for x in source.get("date_labels", ()))
+        months.update({k.casefold(): int(v) for k, v in source.get("months", {}).items()})
     agencies = {
         spelling.casefold(): name
         for name, spellings in common["agencies"].items()
@@ -114,8 +184,20 @@ def load_vocabulary(
     return Vocabulary(
         lines=frozenset(lines),
         prefixes=tuple(sorted(prefixes, key=len, reverse=True)),
-        line_pattern=re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"),
+        line_pattern=_join_patterns(patterns),
         class_tokens={k: frozenset(v) for k, v in class_tokens.items()},
         class_pattern=_class_regex(all_tokens),
         agencies=agencies,
+        end_markers=frozenset(end_markers),
+        end_pattern=_join_patterns(end_patterns),
+        teaser_pattern=_teaser_regex(teasers),
+        legal_phrases=tuple(sorted(legal)),
+        tag_labels=frozenset(tag_labels),
+        section_labels=frozenset(section_labels),
+        date_labels=tuple(sorted(date_labels, key=len, reverse=True)),
+        months=months,
     )
+
+
+def _join_patterns(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else _NEVER

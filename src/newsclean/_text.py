@@ -1,0 +1,592 @@
+"""The text path: a page that is already plain text -> the same record as the HTML path.
+
+A text dump (a naive scraper's output, a copy-paste, an HTML-to-text tool) keeps the story but
+also the site's banner, section labels, share bars, "Related" blocks, teasers of other stories
+and the legal footer, with no tags left to tell them apart. This module decides by the shape
+of the lines and by the shared boilerplate vocabulary (:mod:`newsclean._vocab`):
+
+1. ``split_lines``: one unit per line, hard-wrapped paragraphs joined back together.
+2. ``classify_line``: every line gets a kind: prose, a short line (a title, a heading, a
+   label), a list item, a byline, a dateline, a date, known boilerplate, or a story boundary
+   (an end marker such as "Related Links", a teaser ending in "... read more", an agency
+   slug such as ``pfc/lb/mtp``, a legal statement).
+3. ``find_story_runs``: the story is a contiguous run of prose. A run goes on over headings
+   (at most two short lines between prose), list items, dates and known boilerplate lines
+   (dropped), and stops at a boundary, at a byline or dateline (another story begins) and at a
+   cluster of short lines (a link list). Runs after the first end marker are related content
+   and win only when nothing before it is a story.
+4. ``read_header``: walking back from the run's first line: dateline, byline, date, a dek
+   (description), the title, then a section label and the site's name.
+5. The run's lines go through :func:`newsclean._normalize.normalize_blocks`, as the HTML
+   path's blocks do; tags come from a tag line after the story.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from newsclean._errors import NoContentError
+from newsclean._extract.authors import split_authors
+from newsclean._extract.body import RawBlock
+from newsclean._extract.dates import parse_date
+from newsclean._extract.wire import find_dateline, is_agency_slug
+from newsclean._normalize import normalize_blocks, normalize_text
+from newsclean._options import Options
+from newsclean._record import Article
+from newsclean._vocab import Vocabulary, load_vocabulary, normalize_line
+
+__all__ = ["Line", "LineKind", "StoryRun", "classify_line", "find_story_runs", "run_text"]
+
+LineKind = Literal[
+    "prose",
+    "short",
+    "list_item",
+    "quote",
+    "byline",
+    "dateline",
+    "date",
+    "boilerplate",
+    "end",
+    "teaser",
+    "slug",
+    "legal",
+]
+BOUNDARIES = frozenset({"end", "teaser", "slug", "legal"})
+# a run of prose goes on over these; short lines only in small numbers
+PASSABLE = frozenset({"boilerplate", "date", "list_item", "quote"})
+
+# A line is prose when it has this many words and ends like a sentence, or this many at all.
+PROSE_MIN_WORDS = 8
+PROSE_ANY_WORDS = 20
+# At most this many short lines between two prose lines are headings; more are a link list.
+MAX_HEADINGS_BETWEEN = 2
+# Short lines (headings, titles) have at most this many words.
+SHORT_MAX_WORDS = 18
+# A run before the first end marker is the story when it holds this much prose.
+MIN_STORY_CHARS = 150
+# How far back from the story the header (title, byline, dateline, labels) may reach.
+HEADER_MAX_LINES = 12
+# A first paragraph this short, with no title above it, doubles as the description.
+DEK_MAX_WORDS = 45
+# Hard-wrapped text: lines at least this share of the usual width continue on the next line.
+WRAP_SHARE = 0.7
+WRAP_MIN_WIDTH = 50
+
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[.!?…]['\"”’»)\]]*\s*\(\w[^)]{0,40}\)$")
+_BULLET = re.compile(r"^(?:[-*•·–—▪►‣◦]|\d{1,2}[.)])\s+(?=\S)")
+_QUOTE = re.compile(r"^>\s*")
+_BYLINE = re.compile(
+    r"^(?:(?:written|posted|published|reported|text|story|words)\s+)?(?:by|von|par|por)\s+"
+    r"(?=[\w\"“])|^(?:author|autor|auteur)s?\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"^\d{1,2}(?:[:.h]\d{2})\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:gmt|utc|cet|cest|bst|[ecmp][sd]?t|uhr)?$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMERIC_DATE = re.compile(
+    r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"
+    r"|\b(?P<d2>\d{1,2})\.\s?(?P<m2>\d{1,2})\.\s?(?P<y2>(?:19|20)\d{2})\b"
+)
+_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
+_DAY_NUMBER = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\b")
+_BREADCRUMB = re.compile(r"\s+(?:>|›|»|/|\|)\s+")
+_TAG_SPLIT = re.compile(r"\s*(?:[,;|•·]|\s#)\s*")
+_LABEL = re.compile(r"^(?P<label>[^:]{2,30}?)\s*:\s*(?P<value>.*)$")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_RELATIVE_TIME = re.compile(
+    r"^(?:updated\s+|posted\s+)?\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$"
+    r"|^(?:vor\s+\d+\s+(?:minuten|stunden|tagen)|il y a\s+\d+\s+(?:minutes?|heures?|jours?)"
+    r"|hace\s+\d+\s+(?:minutos?|horas?|días?))$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the text and what it looks like."""
+
+    index: int
+    text: str
+    kind: LineKind
+    words: int
+    gap_before: bool = False
+
+
+@dataclass(slots=True)
+class StoryRun:
+    """A contiguous run of prose: the indexes of its lines and how much prose it holds."""
+
+    start: int
+    end: int
+    prose_chars: int = 0
+    after_end_marker: bool = False
+    closed_by: str | None = None
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Header:
+    """What the lines above the story tell: title, dek, byline, dateline, labels."""
+
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    dateline: str | None = None
+    published: datetime | date | None = None
+    section: str | None = None
+    site_name: str | None = None
+    used: set[int] = field(default_factory=set)
+
+
+def split_lines(text: str) -> list[tuple[str, bool]]:
+    """Normalise the text and split it into ``(line, blank line before)`` pairs.
+
+    Hard-wrapped paragraphs (lines cut near one width, paragraphs apart by blank lines) are
+    joined back into one line each.
+
+    >>> split_lines("Title\\n\\nOne line.\\nTwo line.")
+    [('Title', False), ('One line.', True), ('Two line.', False)]
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    pairs: list[tuple[str, bool]] = []
+    gap = False
+    for piece in raw.split("\n"):
+        line = normalize_text(piece)
+        if not line:
+            gap = bool(pairs)
+            continue
+        pairs.append((line, gap))
+        gap = False
+    return _unwrap(pairs)
+
+
+def _unwrap(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    if len(pairs) < 6 or not any(gap for _, gap in pairs):
+        return pairs
+    lengths = sorted(len(line) for line, _ in pairs)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width < WRAP_MIN_WIDTH or width > 120:
+        return pairs
+    # wrapped when many lines run on into a non-blank next line without ending a sentence
+    run_on = sum(
+        1
+        for (line, _), (_, next_gap) in itertools.pairwise(pairs)
+        if not next_gap and len(line) >= WRAP_SHARE * width and not _SENTENCE_END.search(line)
+    )
+    if run_on < 3 or run_on < 0.25 * len(pairs):
+        return pairs
+    out: list[tuple[str, bool]] = []
+    for line, gap in pairs:
+        if (
+            out
+            and not gap
+            and len(out[-1][0]) >= WRAP_SHARE * width
+            and not _BULLET.match(line)
+            and not _BULLET.match(out[-1][0])
+        ):
+            out[-1] = (f"{out[-1][0]} {line}", out[-1][1])
+        else:
+            out.append((line, gap))
+    return out
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def is_prose(text: str) -> bool:
+    """Whether a line reads as running text rather than a title or a label.
+
+    >>> is_prose("The FT said it could not independently verify the claims.")
+    True
+    >>> is_prose("Beijing also pushes back")
+    False
+    """
+    words = _word_count(text)
+    if words >= PROSE_ANY_WORDS:
+        return True
+    return words >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def _is_byline(text: str, words: int) -> bool:
+    return words <= 12 and bool(_BYLINE.match(text)) and not _SENTENCE_END.search(text[-1:])
+
+
+def classify_line(text: str, vocab: Vocabulary, *, extra_phrases: frozenset[str]) -> LineKind:
+    """The kind of one line, on its own (context comes later, in the story runs).
+
+    >>> from newsclean._vocab import load_vocabulary
+    >>> vocab = load_vocabulary()
+    >>> [classify_line(t, vocab, extra_phrases=frozenset()) for t in (
+    ...     "Related Links", "pfc/lb/mtp", "Tweet", "by AFP Staff Writers",
+    ...     "Beijing (AFP) Nov 15, 2025", "Beijing also pushes back")]
+    ['end', 'slug', 'boilerplate', 'byline', 'dateline', 'short']
+    """
+    words = _word_count(text)
+    if is_agency_slug(text):
+        return "slug"
+    if words <= 8 and vocab.is_end_marker(text):
+        return "end"
+    if vocab.is_teaser(text):
+        return "teaser"
+    if vocab.is_legal_statement(text):
+        return "legal"
+    if normalize_line(text) in extra_phrases or (words <= 30 and vocab.is_boilerplate_line(text)):
+        return "boilerplate"
+    if _BULLET.match(text):
+        return "list_item"
+    if _QUOTE.match(text):
+        return "quote"
+    if _is_byline(text, words):
+        return "byline"
+    if words <= 10:
+        found = find_dateline(text, vocab)
+        if found is not None and found.agency is not None and not found.remainder:
+            return "dateline"
+        if _TIME.match(text) or _RELATIVE_TIME.match(text) or _date_in_line(text, vocab):
+            return "date"
+    return "prose" if is_prose(text) else "short"
+
+
+def _strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | None:
+    """The value after a known label ("Published: ..."), or ``None``."""
+    key = text.casefold().strip()
+    for label in labels:
+        if key.startswith(label) and (len(key) == len(label) or not key[len(label)].isalnum()):
+            return text[len(label) :].strip(" :-–—|")
+    return None
+
+
+def _date_in_line(text: str, vocab: Vocabulary) -> date | datetime | None:
+    """A date that is most of a short line ("Published: 15 November 2025, 10:32")."""
+    value = _strip_label(text, vocab.date_labels)
+    candidate = value if value is not None else text
+    numeric = _NUMERIC_DATE.search(candidate)
+    if numeric:
+        y = numeric.group("y") or numeric.group("y2")
+        m = numeric.group("m") or numeric.group("m2")
+        d = numeric.group("d") or numeric.group("d2")
+        try:
+            return date(int(y), int(m), int(d))
+        except ValueError:
+            return None
+    if not _YEAR.search(candidate):
+        return None
+    words = [w.rstrip(".").casefold() for w in _WORD.findall(candidate)]
+    month = next((vocab.months[w] for w in words if w in vocab.months), None)
+    if month is None:
+        # three-letter English forms ("Nov") go to dateutil
+        parsed = parse_date(candidate.strip(" ,|-–—"))
+        if parsed is None or len(words) > 6:
+            return None
+        return parsed
+    other_words = [w for w in words if w not in vocab.months]
+    if len(other_words) > 5:
+        return None
+    year = int(_YEAR.findall(candidate)[0])
+    without_year = _YEAR.sub(" ", candidate)
+    day_match = _DAY_NUMBER.search(without_year)
+    if day_match is None:
+        return None
+    try:
+        return date(year, month, int(day_match.group(1)))
+    except ValueError:
+        return None
+
+
+def classify_lines(
+    pairs: list[tuple[str, bool]], vocab: Vocabulary, *, extra_phrases: frozenset[str]
+) -> list[Line]:
+    """Classify every line, then demote short lines that repeat (a section label on every
+    teaser) to boilerplate, except where they sit at the top (a title shown twice)."""
+    lines = [
+        Line(
+            i, text, classify_line(text, vocab, extra_phrases=extra_phrases), len(text.split()), gap
+        )
+        for i, (text, gap) in enumerate(pairs)
+    ]
+    counts = Counter(normalize_line(line.text) for line in lines if line.kind == "short")
+    out: list[Line] = []
+    for line in lines:
+        if line.kind == "short" and counts[normalize_line(line.text)] >= 3:
+            line = Line(line.index, line.text, "boilerplate", line.words, line.gap_before)
+        out.append(line)
+    return out
+
+
+def find_story_runs(lines: list[Line]) -> list[StoryRun]:
+    """Every contiguous run of prose, in order; see the module docstring for the rules."""
+    runs: list[StoryRun] = []
+    current: StoryRun | None = None
+    pending: list[Line] = []
+    seen_end = False
+
+    def close(reason: str | None) -> None:
+        nonlocal current
+        if current is not None:
+            # a list that a lead-in sentence announces belongs to the story
+            lead_in = current.lines and lines[current.lines[-1]].text.rstrip().endswith(":")
+            if lead_in:
+                current.lines.extend(p.index for p in pending if p.kind == "list_item")
+            current.closed_by = reason
+            current.end = current.lines[-1]
+            runs.append(current)
+        current = None
+        pending.clear()
+
+    for line in lines:
+        kind = line.kind
+        if kind in BOUNDARIES:
+            close(kind)
+            if kind in ("end", "teaser"):
+                seen_end = True
+            continue
+        if kind == "prose":
+            if current is None:
+                current = StoryRun(start=line.index, end=line.index, after_end_marker=seen_end)
+            else:
+                current.lines.extend(p.index for p in pending)
+            pending.clear()
+            current.lines.append(line.index)
+            current.prose_chars += len(line.text)
+            continue
+        if current is None:
+            continue
+        if kind in ("byline", "dateline"):
+            # a new story starts: a teaser's dateline, a second article
+            close(kind)
+            continue
+        pending.append(line)
+        if sum(1 for p in pending if p.kind == "short") > MAX_HEADINGS_BETWEEN:
+            close("link list")
+    close(None)
+    return runs
+
+
+def choose_story(runs: list[StoryRun]) -> StoryRun | None:
+    """The story: the longest run before the first end marker when it holds enough prose
+    (a comment section or a related teaser after it may be longer), else the longest run."""
+    if not runs:
+        return None
+    before = [r for r in runs if not r.after_end_marker]
+    best_before = max(before, key=lambda r: r.prose_chars, default=None)
+    if best_before is not None and best_before.prose_chars >= MIN_STORY_CHARS:
+        return best_before
+    return max(runs, key=lambda r: r.prose_chars)
+
+
+def _is_title_like(line: Line) -> bool:
+    return (
+        line.kind in ("short", "prose")
+        and 2 <= line.words <= SHORT_MAX_WORDS + 7
+        and not line.text.endswith((".", ":", ";", ","))
+        and not (line.text.isupper() and line.words <= 3)
+    )
+
+
+def _is_label(line: Line) -> bool:
+    return line.kind == "short" and line.words <= 5
+
+
+def read_header(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> Header:
+    """Walk back from the story's first line and read what the page says above it."""
+    header = Header()
+    first = story.lines[0] if story.lines else story.start
+    index = first - 1
+    seen = 0
+    while index >= 0 and seen < HEADER_MAX_LINES:
+        line = lines[index]
+        index -= 1
+        if line.kind in BOUNDARIES:
+            break
+        seen += 1
+        if line.kind == "boilerplate" and header.title is None:
+            continue
+        if header.title is not None:
+            if normalize_line(line.text) == normalize_line(header.title):
+                header.used.add(line.index)
+                continue
+            if line.kind == "boilerplate" and header.section is None:
+                # a repeated label right above the title ("CYBER WARS") is the section
+                if _is_label(Line(line.index, line.text, "short", line.words)):
+                    header.section = _section_name(line.text, vocab)
+                continue
+            if _is_label(line) or _BREADCRUMB.search(line.text):
+                if header.section is None:
+                    header.section = _section_name(line.text, vocab)
+                elif header.site_name is None and index < 0:
+                    header.site_name = line.text
+                header.used.add(line.index)
+                continue
+            break
+        if line.kind == "byline":
+            names, agency = split_authors(line.text, vocab)
+            header.authors.extend(n for n in names if n not in header.authors)
+            header.agency = header.agency or agency
+            header.used.add(line.index)
+        elif line.kind == "dateline":
+            found = find_dateline(line.text, vocab)
+            if found is not None and header.dateline is None:
+                header.dateline, header.agency = found.place, header.agency or found.agency
+                header.published = header.published or found.date
+            header.used.add(line.index)
+        elif line.kind == "date":
+            header.published = header.published or _date_in_line(line.text, vocab)
+            header.used.add(line.index)
+        elif _is_title_like(line):
+            header.title = line.text
+            header.used.add(line.index)
+        elif line.kind == "prose" and header.description is None and line.words <= DEK_MAX_WORDS:
+            header.description = line.text
+            header.used.add(line.index)
+        else:
+            break
+    return header
+
+
+def _section_name(text: str, vocab: Vocabulary) -> str:
+    value = _strip_label(text, vocab.section_labels)
+    if value:
+        text = value
+    crumbs = [c for c in _BREADCRUMB.split(text) if normalize_line(c) not in vocab.lines]
+    name = crumbs[-1] if crumbs else text
+    return name.title() if name.isupper() else name
+
+
+def read_tags(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> list[str]:
+    """Tags: a labelled tag line anywhere after the story starts ("Tags: a, b" or a "Tags"
+    line over short lines), or the short line of terms a wire page puts after its slug."""
+    tags: list[str] = []
+    start = story.lines[0] if story.lines else story.start
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        key = normalize_line(line.text)
+        if key in vocab.tag_labels:
+            while (
+                index < len(lines)
+                and lines[index].words <= 4
+                and lines[index].kind
+                in (
+                    "short",
+                    "list_item",
+                    "boilerplate",
+                )
+            ):
+                tags.extend(_split_tags(_BULLET.sub("", lines[index].text)))
+                index += 1
+            continue
+        value = _strip_label(line.text, vocab.tag_labels)
+        if value and line.words <= 30:
+            tags.extend(_split_tags(value))
+    if not tags and story.closed_by == "slug":
+        after = [ln for ln in lines[story.end + 1 :] if ln.kind != "slug"][:2]
+        for line in after:
+            if line.kind != "short" or line.words > 8 or (_is_title_like(line) and line.words > 3):
+                break
+            tags.extend(_split_tags(line.text))
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+def _split_tags(value: str) -> list[str]:
+    return [t.strip(" #.") for t in _TAG_SPLIT.split(value) if 0 < len(t.split()) <= 5]
+
+
+def _block_kind(line: Line, lines: list[Line], kept: set[int]) -> tuple[str, str, int | None]:
+    if line.kind == "list_item":
+        return "list_item", _BULLET.sub("", line.text), None
+    if line.kind == "quote":
+        return "quote", _QUOTE.sub("", line.text), None
+    if line.kind == "short":
+        following = [i for i in kept if i > line.index]
+        if following and _is_heading_text(line.text):
+            return "heading", line.text, 2
+    return "paragraph", line.text, None
+
+
+def _is_heading_text(text: str) -> bool:
+    return not text.endswith((".", ",", ";")) and (text[:1].isupper() or text[:1].isdigit())
+
+
+def _date_from_url(url: str | None) -> date | None:
+    match = _URL_DATE.search(url or "")
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def run_text(text: str, *, url: str | None, options: Options) -> Article:
+    """Clean one text dump; see :func:`newsclean.clean_text`."""
+    warnings: list[str] = []
+    if len(text) > options.max_html_chars:
+        warnings.append(f"text cut at {options.max_html_chars} characters")
+        text = text[: options.max_html_chars]
+    vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
+    extra = frozenset(normalize_line(p) for p in options.boilerplate_phrases)
+    lines = classify_lines(split_lines(text), vocab, extra_phrases=extra)
+    story = choose_story(find_story_runs(lines))
+    if story is None:
+        warnings.append("no article body found")
+        if options.raise_on_empty:
+            raise NoContentError("no article body found")
+        return Article(url=url, warnings=tuple(warnings))
+
+    header = read_header(lines, story, vocab)
+    kept = set(story.lines)
+    raw_blocks = [
+        RawBlock(*_block_kind(lines[i], lines, kept))  # type: ignore[arg-type]
+        for i in story.lines
+        if lines[i].kind not in ("boilerplate", "date") or _TIME.match(lines[i].text)
+    ]
+    default_year = header.published.year if header.published else None
+    normalized = normalize_blocks(
+        raw_blocks,
+        vocab=vocab,
+        title=header.title,
+        extra_phrases=extra,
+        default_year=default_year,
+    )
+    blocks = tuple(normalized.blocks)
+    description = header.description
+    if header.title is None and description is None and blocks:
+        first = blocks[0]
+        if first.kind == "paragraph" and _word_count(first.text) <= DEK_MAX_WORDS:
+            description = first.text
+    published = header.published or normalized.dateline_date or _date_from_url(url)
+    agency = header.agency or normalized.agency
+    authors = header.authors or normalized.authors
+    if agency:
+        authors = [a for a in authors if a.casefold() != agency.casefold()]
+    if not blocks:
+        warnings.append("no article body found")
+        if options.raise_on_empty:
+            raise NoContentError("no article body found")
+    body_text = "\n\n".join(b.text for b in blocks)
+    return Article(
+        url=url,
+        title=header.title,
+        description=description,
+        authors=tuple(authors),
+        published=published,
+        site_name=header.site_name,
+        section=header.section,
+        tags=tuple(read_tags(lines, story, vocab)),
+        agency=agency,
+        dateline=header.dateline or normalized.dateline,
+        blocks=blocks,
+        text=body_text,
+        extractor="text",
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
