@@ -192,3 +192,16 @@ def test_gunzip_bounds():
     with pytest.raises(DecodeError):
         maybe_gunzip(data, max_bytes=1000)
     assert maybe_gunzip(b"<html>") == b"<html>"
+
+
+def test_undeclared_western_text_prefers_windows_1252():
+    html = "<html><body><p>Le café est très bon, à côté de la gare. Où êtes-vous? Il était une "
+    html += "fois un garçon élevé à Noël.</p></body></html>"
+    decoded = decode_html(html.encode("cp1252"))
+    assert decoded.source == "detected"
+    assert "très bon, à côté" in decoded.text
+
+
+def test_undeclared_czech_text_keeps_its_codec():
+    text = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy, zaťal.</p>"
+    assert "žluťoučký" in decode_html(text.encode("cp1250")).text

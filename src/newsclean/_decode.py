@@ -27,6 +27,28 @@ __all__ = ["Decoded", "EncodingSource", "decode_html", "maybe_gunzip"]
 EncodingSource = Literal["str", "bom", "header", "meta", "detected", "default"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_LATIN_SINGLE_BYTE = frozenset(
+    {
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "cp1257",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_13",
+        "iso8859_14",
+        "iso8859_15",
+        "iso8859_16",
+        "mac_roman",
+        "mac_latin2",
+        "cp850",
+        "cp437",
+    }
+)
 # Detection on a prefix: enough text for a confident guess, bounded cost on a 20 MB page.
 _DETECT_PREFIX_BYTES = 64 * 1024
 
@@ -89,9 +111,15 @@ def decode_html(data: bytes | str, *, content_type: str | None = None) -> Decode
         return Decoded(data.decode("utf-8"), "utf-8", "default")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:_DETECT_PREFIX_BYTES]).best()
+    matches = from_bytes(data[:_DETECT_PREFIX_BYTES])
+    best = matches.best()
     if best is not None and best.encoding:
-        return _decode_with(data, best.encoding, "detected")
+        encoding = best.encoding
+        # windows-1252 is the web's default for undeclared Western pages (WHATWG); the
+        # detector often ranks a sibling Latin codec first on short French or German text
+        if encoding in _LATIN_SINGLE_BYTE and any(m.encoding == "cp1252" for m in matches):
+            encoding = "cp1252"
+        return _decode_with(data, encoding, "detected")
     return _decode_with(data, "utf-8", "default")
 
 
