@@ -101,7 +101,7 @@ def normalize_blocks(
         if len(kept) < 3 and kind == "paragraph" and result.dateline is None:
             found = find_dateline(text, vocab, default_year=default_year)
             if found is not None:
-                result.dateline = found.place
+                result.dateline = found.place or None
                 result.agency = result.agency or found.agency
                 result.dateline_date = found.date
                 if not found.remainder:

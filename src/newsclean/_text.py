@@ -33,7 +33,6 @@ from typing import Literal
 from newsclean._errors import NoContentError
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
-from newsclean._extract.dates import parse_date
 from newsclean._extract.wire import find_dateline, is_agency_slug
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
@@ -51,6 +50,8 @@ LineKind = Literal[
     "dateline",
     "date",
     "boilerplate",
+    "label",
+    "field",
     "end",
     "teaser",
     "slug",
@@ -58,7 +59,9 @@ LineKind = Literal[
 ]
 BOUNDARIES = frozenset({"end", "teaser", "slug", "legal"})
 # a run of prose goes on over these; short lines only in small numbers
-PASSABLE = frozenset({"boilerplate", "date", "list_item", "quote"})
+PASSABLE = frozenset({"boilerplate", "label", "field", "date", "list_item", "quote"})
+# lines that never reach the body
+DROPPED = frozenset({"boilerplate", "label", "field", "date"})
 
 # A line is prose when it has this many words and ends like a sentence, or this many at all.
 PROSE_MIN_WORDS = 8
@@ -95,10 +98,13 @@ _NUMERIC_DATE = re.compile(
     r"|\b(?P<d2>\d{1,2})\.\s?(?P<m2>\d{1,2})\.\s?(?P<y2>(?:19|20)\d{2})\b"
 )
 _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
-_DAY_NUMBER = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\b")
-_BREADCRUMB = re.compile(r"\s+(?:>|›|»|/|\|)\s+")
+# "Home > World > Asia"; a bar of links ("Home | World | Business") is a menu, not a path
+_BREADCRUMB = re.compile(r"\s+(?:>|›|»|/)\s+")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|•·]|\s#)\s*")
-_LABEL = re.compile(r"^(?P<label>[^:]{2,30}?)\s*:\s*(?P<value>.*)$")
+# "Source: Xinhua", "Editor: Huaxia": a one- or two-word label and a short value
+_FIELD = re.compile(r"^(?P<label>[^\W\d][\w-]*(?: [\w-]+)?)\s*:\s*(?P<value>\S.{0,40})$")
+# "Posted on March 3, 2024 by Jane Miller": the byline at the end of a date line
+_BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _RELATIVE_TIME = re.compile(
     r"^(?:updated\s+|posted\s+)?\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$"
@@ -144,6 +150,8 @@ class Header:
     section: str | None = None
     site_name: str | None = None
     used: set[int] = field(default_factory=set)
+    prefix: list[int] = field(default_factory=list)
+    """Lines above the first prose line that open the story (key points, a time stamp)."""
 
 
 def split_lines(text: str) -> list[tuple[str, bool]]:
@@ -253,6 +261,8 @@ def classify_line(text: str, vocab: Vocabulary, *, extra_phrases: frozenset[str]
             return "dateline"
         if _TIME.match(text) or _RELATIVE_TIME.match(text) or _date_in_line(text, vocab):
             return "date"
+        if _FIELD.match(text):
+            return "field"
     return "prose" if is_prose(text) else "short"
 
 
@@ -268,7 +278,7 @@ def _strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | N
 def _date_in_line(text: str, vocab: Vocabulary) -> date | datetime | None:
     """A date that is most of a short line ("Published: 15 November 2025, 10:32")."""
     value = _strip_label(text, vocab.date_labels)
-    candidate = value if value is not None else text
+    candidate = _BY_TAIL.sub("", value if value is not None else text)
     numeric = _NUMERIC_DATE.search(candidate)
     if numeric:
         y = numeric.group("y") or numeric.group("y2")
@@ -278,35 +288,25 @@ def _date_in_line(text: str, vocab: Vocabulary) -> date | datetime | None:
             return date(int(y), int(m), int(d))
         except ValueError:
             return None
-    if not _YEAR.search(candidate):
+    year = _YEAR.search(candidate)
+    month = vocab.month_pattern.search(candidate)
+    if year is None or month is None:
         return None
-    words = [w.rstrip(".").casefold() for w in _WORD.findall(candidate)]
-    month = next((vocab.months[w] for w in words if w in vocab.months), None)
-    if month is None:
-        # three-letter English forms ("Nov") go to dateutil
-        parsed = parse_date(candidate.strip(" ,|-–—"))
-        if parsed is None or len(words) > 6:
-            return None
-        return parsed
-    other_words = [w for w in words if w not in vocab.months]
-    if len(other_words) > 5:
-        return None
-    year = int(_YEAR.findall(candidate)[0])
-    without_year = _YEAR.sub(" ", candidate)
-    day_match = _DAY_NUMBER.search(without_year)
-    if day_match is None:
+    day = month.group("day1") or month.group("day2")
+    words = _WORD.findall(candidate)
+    if day is None or len(words) > 8:
         return None
     try:
-        return date(year, month, int(day_match.group(1)))
-    except ValueError:
+        return date(int(year.group()), vocab.months[month.group("month").casefold()], int(day))
+    except (ValueError, KeyError):
         return None
 
 
 def classify_lines(
     pairs: list[tuple[str, bool]], vocab: Vocabulary, *, extra_phrases: frozenset[str]
 ) -> list[Line]:
-    """Classify every line, then demote short lines that repeat (a section label on every
-    teaser) to boilerplate, except where they sit at the top (a title shown twice)."""
+    """Classify every line, then mark short lines that repeat three times or more (a section
+    label over every teaser) as labels."""
     lines = [
         Line(
             i, text, classify_line(text, vocab, extra_phrases=extra_phrases), len(text.split()), gap
@@ -317,7 +317,7 @@ def classify_lines(
     out: list[Line] = []
     for line in lines:
         if line.kind == "short" and counts[normalize_line(line.text)] >= 3:
-            line = Line(line.index, line.text, "boilerplate", line.words, line.gap_before)
+            line = Line(line.index, line.text, "label", line.words, line.gap_before)
         out.append(line)
     return out
 
@@ -393,63 +393,142 @@ def _is_title_like(line: Line) -> bool:
 
 
 def _is_label(line: Line) -> bool:
-    return line.kind == "short" and line.words <= 5
+    return line.kind in ("short", "label") and line.words <= 5
+
+
+def _group_sizes(lines: list[Line]) -> list[int]:
+    """For each line, how many lines that are not boilerplate share its blank-line group."""
+    group_of: list[int] = []
+    group = 0
+    for line in lines:
+        group += line.gap_before
+        group_of.append(group)
+    sizes = Counter(
+        g for g, line in zip(group_of, lines, strict=True) if line.kind != "boilerplate"
+    )
+    return [sizes[g] for g in group_of]
+
+
+def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
+    """Fill the header from a byline, dateline, date or field line; whether it was one."""
+    if line.kind == "byline":
+        names, agency = split_authors(line.text, vocab)
+        header.authors.extend(n for n in names if n not in header.authors)
+        header.agency = header.agency or agency
+    elif line.kind == "dateline":
+        found = find_dateline(line.text, vocab)
+        if found is not None and header.dateline is None:
+            header.dateline = found.place or None
+            header.agency = header.agency or found.agency
+            header.published = header.published or found.date
+    elif line.kind == "date":
+        header.published = header.published or _date_in_line(line.text, vocab)
+        by = _BY_TAIL.search(line.text)
+        if by is not None and not header.authors:
+            names, agency = split_authors(by.group("names"), vocab)
+            header.authors.extend(names)
+            header.agency = header.agency or agency
+    elif line.kind == "field":
+        match = _FIELD.match(line.text)
+        value = match.group("value").strip() if match else ""
+        header.agency = header.agency or vocab.agencies.get(value.casefold())
+        if _strip_label(line.text, vocab.section_labels):
+            header.section = header.section or value
+    else:
+        return False
+    header.used.add(line.index)
+    return True
 
 
 def read_header(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> Header:
-    """Walk back from the story's first line and read what the page says above it."""
+    """Walk back from the story's first line and read what the page says above it.
+
+    First the furniture between the title and the story (byline, dateline, dates, a dek, a
+    list of key points that opens the story), then the title, then labels above the title:
+    the nearest breadcrumb, capitalised label, repeated label or lone short line is the
+    section. The first line of the page, when it is a short label, is the site's name.
+    """
     header = Header()
     first = story.lines[0] if story.lines else story.start
     index = first - 1
     seen = 0
-    while index >= 0 and seen < HEADER_MAX_LINES:
+    prefix_open = True
+    while index >= 0 and seen < HEADER_MAX_LINES and header.title is None:
         line = lines[index]
         index -= 1
         if line.kind in BOUNDARIES:
-            break
+            return header
         seen += 1
-        if line.kind == "boilerplate" and header.title is None:
+        if prefix_open and (line.kind == "list_item" or _TIME.match(line.text)):
+            # key points over a live blog, a time stamp over its first entry
+            header.prefix.insert(0, line.index)
             continue
-        if header.title is not None:
-            if normalize_line(line.text) == normalize_line(header.title):
-                header.used.add(line.index)
-                continue
-            if line.kind == "boilerplate" and header.section is None:
-                # a repeated label right above the title ("CYBER WARS") is the section
-                if _is_label(Line(line.index, line.text, "short", line.words)):
-                    header.section = _section_name(line.text, vocab)
-                continue
-            if _is_label(line) or _BREADCRUMB.search(line.text):
-                if header.section is None:
-                    header.section = _section_name(line.text, vocab)
-                elif header.site_name is None and index < 0:
-                    header.site_name = line.text
-                header.used.add(line.index)
-                continue
-            break
-        if line.kind == "byline":
-            names, agency = split_authors(line.text, vocab)
-            header.authors.extend(n for n in names if n not in header.authors)
-            header.agency = header.agency or agency
-            header.used.add(line.index)
-        elif line.kind == "dateline":
-            found = find_dateline(line.text, vocab)
-            if found is not None and header.dateline is None:
-                header.dateline, header.agency = found.place, header.agency or found.agency
-                header.published = header.published or found.date
-            header.used.add(line.index)
-        elif line.kind == "date":
-            header.published = header.published or _date_in_line(line.text, vocab)
-            header.used.add(line.index)
-        elif _is_title_like(line):
+        if prefix_open and header.prefix and line.kind == "short" and line.words <= 6:
+            header.prefix.insert(0, line.index)
+            prefix_open = False
+            continue
+        prefix_open = False
+        if _read_meta(line, header, vocab) or line.kind in ("boilerplate", "label"):
+            continue
+        if _is_title_like(line):
             header.title = line.text
             header.used.add(line.index)
         elif line.kind == "prose" and header.description is None and line.words <= DEK_MAX_WORDS:
             header.description = line.text
             header.used.add(line.index)
+        elif line.kind == "short" and line.words <= 2:
+            continue
         else:
+            return header
+    if header.title is None:
+        return header
+    title_index = index + 1
+    sizes = _group_sizes(lines)
+    title_key = normalize_line(header.title)
+    first_content = next(
+        (ln.index for ln in lines if ln.kind != "boilerplate" and ln.kind not in BOUNDARIES), -1
+    )
+    strong: Line | None = None
+    weak: Line | None = None
+    while index >= 0 and seen < HEADER_MAX_LINES:
+        line = lines[index]
+        index -= 1
+        seen += 1
+        if line.kind in BOUNDARIES or line.kind == "prose":
             break
+        if normalize_line(line.text) == title_key:
+            header.used.add(line.index)
+            continue
+        if line.kind == "boilerplate":
+            continue
+        if _BREADCRUMB.search(line.text) and line.words <= 12:
+            strong = strong or line
+        elif line.index == first_content:
+            continue  # the site's name
+        elif not _is_label(line):
+            continue
+        elif line.kind == "label" or (line.text.isupper() and line.words <= 4):
+            strong = strong or line
+        elif sizes[line.index] <= 2:
+            weak = weak or line
+    chosen = strong or weak
+    if chosen is not None and header.section is None:
+        header.section = _section_name(chosen.text, vocab)
+        header.used.add(chosen.index)
+    header.site_name = _site_name(lines, title_index, header)
     return header
+
+
+def _site_name(lines: list[Line], title_index: int, header: Header) -> str | None:
+    for line in lines[:title_index]:
+        if line.kind in ("boilerplate", "label") and line.index not in header.used:
+            continue
+        if line.kind != "short" or line.words > 5 or _BREADCRUMB.search(line.text):
+            return None
+        if header.section and normalize_line(line.text) == normalize_line(header.section):
+            return None
+        return line.text
+    return None
 
 
 def _section_name(text: str, vocab: Vocabulary) -> str:
@@ -475,12 +554,8 @@ def read_tags(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> list[str
             while (
                 index < len(lines)
                 and lines[index].words <= 4
-                and lines[index].kind
-                in (
-                    "short",
-                    "list_item",
-                    "boilerplate",
-                )
+                and lines[index].kind in ("short", "list_item", "boilerplate", "label")
+                and not (lines[index].gap_before and tags)
             ):
                 tags.extend(_split_tags(_BULLET.sub("", lines[index].text)))
                 index += 1
@@ -501,15 +576,15 @@ def _split_tags(value: str) -> list[str]:
     return [t.strip(" #.") for t in _TAG_SPLIT.split(value) if 0 < len(t.split()) <= 5]
 
 
-def _block_kind(line: Line, lines: list[Line], kept: set[int]) -> tuple[str, str, int | None]:
+def _block_kind(line: Line, kept: set[int]) -> tuple[str, str, int | None]:
+    if _TIME.match(line.text):
+        return "heading", line.text, 3
     if line.kind == "list_item":
         return "list_item", _BULLET.sub("", line.text), None
     if line.kind == "quote":
         return "quote", _QUOTE.sub("", line.text), None
-    if line.kind == "short":
-        following = [i for i in kept if i > line.index]
-        if following and _is_heading_text(line.text):
-            return "heading", line.text, 2
+    if line.kind == "short" and any(i > line.index for i in kept) and _is_heading_text(line.text):
+        return "heading", line.text, 2
     return "paragraph", line.text, None
 
 
@@ -544,11 +619,12 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
         return Article(url=url, warnings=tuple(warnings))
 
     header = read_header(lines, story, vocab)
+    story.lines[:0] = header.prefix
     kept = set(story.lines)
     raw_blocks = [
-        RawBlock(*_block_kind(lines[i], lines, kept))  # type: ignore[arg-type]
+        RawBlock(*_block_kind(lines[i], kept))  # type: ignore[arg-type]
         for i in story.lines
-        if lines[i].kind not in ("boilerplate", "date") or _TIME.match(lines[i].text)
+        if lines[i].kind not in DROPPED or _TIME.match(lines[i].text)
     ]
     default_year = header.published.year if header.published else None
     normalized = normalize_blocks(
@@ -566,7 +642,7 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
             description = first.text
     published = header.published or normalized.dateline_date or _date_from_url(url)
     agency = header.agency or normalized.agency
-    authors = header.authors or normalized.authors
+    authors = [a.title() if a.isupper() else a for a in header.authors or normalized.authors]
     if agency:
         authors = [a for a in authors if a.casefold() != agency.casefold()]
     if not blocks:

@@ -55,6 +55,8 @@ class Vocabulary:
     date_labels: tuple[str, ...] = ()
     """Labels before a date ("published on"), longest first."""
     months: dict[str, int] = field(default_factory=dict)
+    month_pattern: re.Pattern[str] = _NEVER
+    """A day and a month name in either order: ``15 November``, ``Nov. 15``, ``3 de mayo``."""
 
     def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
         """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
@@ -196,6 +198,18 @@ def load_vocabulary(
         section_labels=frozenset(section_labels),
         date_labels=tuple(sorted(date_labels, key=len, reverse=True)),
         months=months,
+        month_pattern=_month_regex(months),
+    )
+
+
+def _month_regex(months: dict[str, int]) -> re.Pattern[str]:
+    if not months:
+        return _NEVER
+    names = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\b(?P<day1>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?)?"
+        rf"\b(?P<month>{names})\b\.?(?:\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d))?",
+        re.IGNORECASE,
     )
 
 

@@ -45,6 +45,7 @@ _NOT_PLACES = frozenset(
     }
 )
 _SEP = r"\s*(?:[-–—:|]+\s*|\s+)"
+_DATE_ONLY = re.compile(rf"^{_DATE}$")
 
 # "Beijing (AFP) Nov 15, 2025 - text", "WASHINGTON (AP) — text", "BEIJING, Nov 15 (Reuters) -"
 _WITH_AGENCY = re.compile(
@@ -61,7 +62,11 @@ _SLUG = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4}){1,5}$|^[a-z]{2,4}(?:-[a-z]{2,4})
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    """A dateline found at the start of the body, and what is left of its paragraph."""
+    """A dateline found at the start of the body, and what is left of its paragraph.
+
+    ``place`` is empty when the dateline has a date and an agency but no place
+    ("Nov. 12 (UPI) --").
+    """
 
     place: str
     agency: str | None
@@ -111,10 +116,12 @@ def find_dateline(
             agency = vocab.agencies.get(first)
         if agency is not None:
             place = match.group("place").strip(" ,")
+            raw_day = match.group("date1") or match.group("date2")
+            if _DATE_ONLY.match(place):
+                # "Nov. 12 (UPI) --": a date where the place would be
+                place, raw_day = "", raw_day or place
             if len(place.split()) <= 5 and place.casefold() not in _NOT_PLACES:
-                day = _parse_day(
-                    match.group("date1") or match.group("date2"), default_year=default_year
-                )
+                day = _parse_day(raw_day, default_year=default_year)
                 return Dateline(
                     place=_title_place(place),
                     agency=agency,
