@@ -64,7 +64,7 @@ PASSABLE = frozenset({"boilerplate", "label", "field", "date", "list_item", "quo
 DROPPED = frozenset({"boilerplate", "label", "field", "date"})
 
 # A line is prose when it has this many words and ends like a sentence, or this many at all.
-PROSE_MIN_WORDS = 8
+PROSE_MIN_WORDS = 6
 PROSE_ANY_WORDS = 20
 # At most this many short lines between two prose lines are headings; more are a link list.
 MAX_HEADINGS_BETWEEN = 2
@@ -103,6 +103,14 @@ _BREADCRUMB = re.compile(r"\s+(?:>|›|»|/)\s+")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|•·]|\s#)\s*")
 # "Source: Xinhua", "Editor: Huaxia": a one- or two-word label and a short value
 _FIELD = re.compile(r"^(?P<label>[^\W\d][\w-]*(?: [\w-]+)?)\s*:\s*(?P<value>\S.{0,40})$")
+# "Emma Clarke, Environment reporter": a byline without "by", known by its job title
+_NAME_WITH_ROLE = re.compile(
+    r"^(?P<name>[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3})\s*[,|–—-]\s*"
+    r"(?P<role>[^,|]{0,40}\b(?:reporter|correspondent|editor|writer|journalist|columnist|"
+    r"contributor|staff|redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|journaliste|"
+    r"correspondante?|rédact(?:eur|rice)|periodista|corresponsal|redactora?)\b[^,|]{0,30})$",
+    re.IGNORECASE,
+)
 # "Posted on March 3, 2024 by Jane Miller": the byline at the end of a date line
 _BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
@@ -177,30 +185,32 @@ def split_lines(text: str) -> list[tuple[str, bool]]:
 
 
 def _unwrap(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    if len(pairs) < 6 or not any(gap for _, gap in pairs):
+    if len(pairs) < 2:
         return pairs
     lengths = sorted(len(line) for line, _ in pairs)
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if width < WRAP_MIN_WIDTH or width > 120:
         return pairs
-    # wrapped when many lines run on into a non-blank next line without ending a sentence
+    # the whole text is wrapped when many lines run on into the next without ending a sentence
     run_on = sum(
         1
         for (line, _), (_, next_gap) in itertools.pairwise(pairs)
         if not next_gap and len(line) >= WRAP_SHARE * width and not _SENTENCE_END.search(line)
     )
-    if run_on < 3 or run_on < 0.25 * len(pairs):
-        return pairs
+    wrapped = any(gap for _, gap in pairs) and run_on >= 3 and run_on >= 0.25 * len(pairs)
     out: list[tuple[str, bool]] = []
     for line, gap in pairs:
+        previous = out[-1][0] if out else ""
         if (
             out
             and not gap
-            and len(out[-1][0]) >= WRAP_SHARE * width
+            and len(previous) >= WRAP_SHARE * width
             and not _BULLET.match(line)
-            and not _BULLET.match(out[-1][0])
+            and not _BULLET.match(previous)
+            # the whole text is wrapped, or this line goes on in lower case mid-sentence
+            and (wrapped or (line[:1].islower() and not _SENTENCE_END.search(previous)))
         ):
-            out[-1] = (f"{out[-1][0]} {line}", out[-1][1])
+            out[-1] = (f"{previous} {line}", out[-1][1])
         else:
             out.append((line, gap))
     return out
@@ -225,7 +235,9 @@ def is_prose(text: str) -> bool:
 
 
 def _is_byline(text: str, words: int) -> bool:
-    return words <= 12 and bool(_BYLINE.match(text)) and not _SENTENCE_END.search(text[-1:])
+    if words > 12 or _SENTENCE_END.search(text[-1:]):
+        return False
+    return bool(_BYLINE.match(text) or _NAME_WITH_ROLE.match(text))
 
 
 def classify_line(text: str, vocab: Vocabulary, *, extra_phrases: frozenset[str]) -> LineKind:
@@ -412,7 +424,8 @@ def _group_sizes(lines: list[Line]) -> list[int]:
 def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
     """Fill the header from a byline, dateline, date or field line; whether it was one."""
     if line.kind == "byline":
-        names, agency = split_authors(line.text, vocab)
+        with_role = _NAME_WITH_ROLE.match(line.text)
+        names, agency = split_authors(with_role.group("name") if with_role else line.text, vocab)
         header.authors.extend(n for n in names if n not in header.authors)
         header.agency = header.agency or agency
     elif line.kind == "dateline":
