@@ -184,3 +184,15 @@ def test_user_vocabulary_extends_the_builtin_one(tmp_path):
     assert "Acme Widget" not in newsclean.clean_html(html, options=options).text
     phrase = newsclean.Options(boilerplate_phrases=("Brought to you by the Acme Widget Company",))
     assert "Acme Widget" not in newsclean.clean_html(html, options=phrase).text
+
+
+def test_a_failing_extractor_becomes_a_warning(monkeypatch):
+    import trafilatura
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    article = newsclean.clean_html("<html><body><article>" + PARAGRAPH + "</article></body>")
+    assert article.text == ""
+    assert any("ValueError: boom" in w for w in article.warnings)

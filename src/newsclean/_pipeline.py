@@ -161,6 +161,8 @@ def run_pipeline(
 
     extractor = EXTRACTORS[options.extractor]
     primary = extractor.extract(cleaned_html, url=url, options=options)
+    if primary.error:
+        warnings.append(f"{primary.extractor} failed: {primary.error}")
     if _text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
         depth = min(options.max_depth, LIBXML2_MAX_DEPTH)
         if flatten_deep_nesting(tree.root, max_depth=depth):

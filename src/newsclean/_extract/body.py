@@ -38,6 +38,7 @@ class BodyResult:
 
     blocks: list[RawBlock]
     extractor: str
+    error: str | None = None
 
 
 class BodyExtractor(Protocol):
@@ -134,6 +135,23 @@ class TrafilaturaBody:
     name = "trafilatura"
 
     def extract(self, html: str, *, url: str | None, options: Options) -> BodyResult:
+        try:
+            return self._extract(html, url=url, options=options)
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            KeyError,
+            RecursionError,
+            UnicodeError,
+            LookupError,
+        ) as exc:
+            # a third-party extractor's bug must not become the caller's crash: the page
+            # gets an empty body and a warning instead
+            return BodyResult([], self.name, error=f"{type(exc).__name__}: {exc}")
+
+    def _extract(self, html: str, *, url: str | None, options: Options) -> BodyResult:
         document = trafilatura.bare_extraction(
             html,
             url=url,
