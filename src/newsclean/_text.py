@@ -72,6 +72,14 @@ MAX_HEADINGS_BETWEEN = 2
 SHORT_MAX_WORDS = 18
 # A run before the first end marker is the story when it holds this much prose.
 MIN_STORY_CHARS = 150
+# A run before the first end marker must hold this share of the longest run's prose to win.
+MIN_SHARE_BEFORE_END = 0.25
+# Runs apart by a cluster of at most this many short lines join when the next one holds at
+# least this much prose.
+JOIN_MAX_SHORT_LINES = 25
+JOIN_MIN_CHARS = 150
+# the short lines between two joined runs that go into the story
+GAP_KINDS = frozenset({"short", "list_item", "quote"})
 # How far back from the story the header (title, byline, dateline, labels) may reach.
 HEADER_MAX_LINES = 12
 # A first paragraph this short, with no title above it, doubles as the description.
@@ -384,15 +392,60 @@ def find_story_runs(lines: list[Line]) -> list[StoryRun]:
 
 
 def choose_story(runs: list[StoryRun]) -> StoryRun | None:
-    """The story: the longest run before the first end marker when it holds enough prose
-    (a comment section or a related teaser after it may be longer), else the longest run."""
+    """The run the story grows from: the longest run before the first end marker when it
+    holds enough prose (a comment section after the story may be longer), else the longest.
+
+    A run before the end marker that is tiny next to a run after it loses: the "end marker"
+    was then a menu entry ("Trending", "Latest news") above the story.
+    """
     if not runs:
         return None
+    best = max(runs, key=lambda r: r.prose_chars)
     before = [r for r in runs if not r.after_end_marker]
     best_before = max(before, key=lambda r: r.prose_chars, default=None)
-    if best_before is not None and best_before.prose_chars >= MIN_STORY_CHARS:
+    if (
+        best_before is not None
+        and best_before.prose_chars >= MIN_STORY_CHARS
+        and best_before.prose_chars >= MIN_SHARE_BEFORE_END * best.prose_chars
+    ):
         return best_before
-    return max(runs, key=lambda r: r.prose_chars)
+    return best
+
+
+def grow_story(runs: list[StoryRun], seed: StoryRun, lines: list[Line]) -> StoryRun:
+    """Join the seed with neighbouring runs that only a cluster of short lines separates
+    (subheadings, a table, a list): a long article's sections. Boundaries, bylines and
+    datelines are never crossed; the short lines in between join the story."""
+    position = runs.index(seed)
+    first, last = position, position
+    while last + 1 < len(runs) and _joinable(runs[last], runs[last + 1], lines):
+        last += 1
+    while first > 0 and _joinable(runs[first - 1], runs[first], lines):
+        first -= 1
+    if first == last:
+        return seed
+    indexes: list[int] = []
+    for number in range(first, last + 1):
+        run = runs[number]
+        indexes.extend(run.lines)
+        if number < last:
+            gap = range(run.end + 1, runs[number + 1].lines[0])
+            indexes.extend(i for i in gap if lines[i].kind in GAP_KINDS)
+    return StoryRun(
+        start=runs[first].start,
+        end=runs[last].end,
+        prose_chars=sum(r.prose_chars for r in runs[first : last + 1]),
+        after_end_marker=runs[first].after_end_marker,
+        closed_by=runs[last].closed_by,
+        lines=indexes,
+    )
+
+
+def _joinable(earlier: StoryRun, later: StoryRun, lines: list[Line]) -> bool:
+    if earlier.closed_by != "link list" or later.prose_chars < JOIN_MIN_CHARS:
+        return False
+    gap = lines[earlier.end + 1 : later.lines[0]]
+    return sum(1 for line in gap if line.kind == "short") <= JOIN_MAX_SHORT_LINES
 
 
 def _is_title_like(line: Line) -> bool:
@@ -624,7 +677,9 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
     vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
     extra = frozenset(normalize_line(p) for p in options.boilerplate_phrases)
     lines = classify_lines(split_lines(text), vocab, extra_phrases=extra)
-    story = choose_story(find_story_runs(lines))
+    runs = find_story_runs(lines)
+    seed = choose_story(runs)
+    story = grow_story(runs, seed, lines) if seed is not None else None
     if story is None:
         warnings.append("no article body found")
         if options.raise_on_empty:
