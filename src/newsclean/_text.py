@@ -74,12 +74,17 @@ SHORT_MAX_WORDS = 18
 MIN_STORY_CHARS = 150
 # A run before the first end marker must hold this share of the longest run's prose to win.
 MIN_SHARE_BEFORE_END = 0.25
-# Runs apart by a cluster of at most this many short lines join when the next one holds at
-# least this much prose.
+# Runs apart by a cluster of at most this many short lines join; the story does not end on a
+# run with less prose than this.
 JOIN_MAX_SHORT_LINES = 25
 JOIN_MIN_CHARS = 150
 # the short lines between two joined runs that go into the story
 GAP_KINDS = frozenset({"short", "list_item", "quote"})
+# Only lines of this many words count as the prose that makes a run a story: a menu's
+# one-line blurbs ("Managed environment for running containerized apps.") do not.
+STRONG_PROSE_WORDS = 10
+# The story grows over at most this many runs in a row that hold little prose.
+MAX_SMALL_RUNS = 2
 # How far back from the story the header (title, byline, dateline, labels) may reach.
 HEADER_MAX_LINES = 12
 # A first paragraph this short, with no title above it, doubles as the description.
@@ -376,7 +381,8 @@ def find_story_runs(lines: list[Line]) -> list[StoryRun]:
                 current.lines.extend(p.index for p in pending)
             pending.clear()
             current.lines.append(line.index)
-            current.prose_chars += len(line.text)
+            if line.words >= STRONG_PROSE_WORDS:
+                current.prose_chars += len(line.text)
             continue
         if current is None:
             continue
@@ -417,11 +423,24 @@ def grow_story(runs: list[StoryRun], seed: StoryRun, lines: list[Line]) -> Story
     (subheadings, a table, a list): a long article's sections. Boundaries, bylines and
     datelines are never crossed; the short lines in between join the story."""
     position = runs.index(seed)
-    first, last = position, position
+    first = last = position
+    small = 0
     while last + 1 < len(runs) and _joinable(runs[last], runs[last + 1], lines):
+        small = small + 1 if runs[last + 1].prose_chars < JOIN_MIN_CHARS else 0
+        if small > MAX_SMALL_RUNS:
+            break
         last += 1
+    small = 0
     while first > 0 and _joinable(runs[first - 1], runs[first], lines):
+        small = small + 1 if runs[first - 1].prose_chars < JOIN_MIN_CHARS else 0
+        if small > MAX_SMALL_RUNS:
+            break
         first -= 1
+    # small runs may link two sections, but do not end the story
+    while last > position and runs[last].prose_chars < JOIN_MIN_CHARS:
+        last -= 1
+    while first < position and runs[first].prose_chars < JOIN_MIN_CHARS:
+        first += 1
     if first == last:
         return seed
     indexes: list[int] = []
@@ -442,7 +461,7 @@ def grow_story(runs: list[StoryRun], seed: StoryRun, lines: list[Line]) -> Story
 
 
 def _joinable(earlier: StoryRun, later: StoryRun, lines: list[Line]) -> bool:
-    if earlier.closed_by != "link list" or later.prose_chars < JOIN_MIN_CHARS:
+    if earlier.closed_by != "link list":
         return False
     gap = lines[earlier.end + 1 : later.lines[0]]
     return sum(1 for line in gap if line.kind == "short") <= JOIN_MAX_SHORT_LINES

@@ -50,6 +50,7 @@ class Vocabulary:
     teaser_pattern: re.Pattern[str] = _NEVER
     """How a teaser of another story ends: ``... read more``, ``Continue reading »``."""
     legal_phrases: tuple[str, ...] = ()
+    legal_pattern: re.Pattern[str] = _NEVER
     tag_labels: frozenset[str] = frozenset()
     section_labels: frozenset[str] = frozenset()
     date_labels: tuple[str, ...] = ()
@@ -91,8 +92,8 @@ class Vocabulary:
         folded = line.casefold()
         if len(folded.split()) < LEGAL_MIN_WORDS:
             return False
-        hits = sum(1 for phrase in self.legal_phrases if phrase in folded)
-        return hits >= LEGAL_MIN_HITS
+        hits = {m.group(0) for m in self.legal_pattern.finditer(folded)}
+        return len(hits) >= LEGAL_MIN_HITS
 
     def boilerplate_category(self, class_and_id: str) -> str | None:
         """The category whose token appears as a word in a class/id string, if any."""
@@ -194,12 +195,20 @@ def load_vocabulary(
         end_pattern=_join_patterns(end_patterns),
         teaser_pattern=_teaser_regex(teasers),
         legal_phrases=tuple(sorted(legal)),
+        legal_pattern=_words_regex(legal),
         tag_labels=frozenset(tag_labels),
         section_labels=frozenset(section_labels),
         date_labels=tuple(sorted(date_labels, key=len, reverse=True)),
         months=months,
         month_pattern=_month_regex(months),
     )
+
+
+def _words_regex(phrases: set[str]) -> re.Pattern[str]:
+    if not phrases:
+        return _NEVER
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _month_regex(months: dict[str, int]) -> re.Pattern[str]:
