@@ -124,6 +124,13 @@ _NAME_WITH_ROLE = re.compile(
     r"correspondante?|rédact(?:eur|rice)|periodista|corresponsal|redactora?)\b[^,|]{0,30})$",
     re.IGNORECASE,
 )
+_TOKEN = re.compile(r"\w+")
+_NAME_ONLY = re.compile(
+    r"^[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|van|von|de|da|del|der|le|la|di|bin)){1,3}"
+    r"(?:,\s*(?:Ph\.?D\.?|M\.?D\.?|MS|RD|MBA|Jr\.?))?$"
+)
+_BARE_BY = frozenset({"by", "von", "par", "por", "written by", "author"})
+_READ_TIME = re.compile(r"^\d+\s*(?:-\s*)?min(?:ute)?s?\.?(?:\s+read)?$", re.IGNORECASE)
 # "Posted on March 3, 2024 by Jane Miller": the byline at the end of a date line
 _BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
@@ -525,7 +532,9 @@ def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
     return True
 
 
-def read_header(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> Header:
+def read_header(
+    lines: list[Line], story: StoryRun, vocab: Vocabulary, *, url: str | None = None
+) -> Header:
     """Walk back from the story's first line and read what the page says above it.
 
     First the furniture between the title and the story (byline, dateline, dates, a dek, a
@@ -536,37 +545,55 @@ def read_header(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> Header
     header = Header()
     first = story.lines[0] if story.lines else story.start
     index = first - 1
-    seen = 0
-    prefix_open = True
-    while index >= 0 and seen < HEADER_MAX_LINES and header.title is None:
-        line = lines[index]
+    # key points over a live blog, a time stamp over its first entry
+    while index >= 0 and (lines[index].kind == "list_item" or _TIME.match(lines[index].text)):
+        header.prefix.insert(0, index)
         index -= 1
-        if line.kind in BOUNDARIES:
-            return header
-        seen += 1
-        if prefix_open and (line.kind == "list_item" or _TIME.match(line.text)):
-            # key points over a live blog, a time stamp over its first entry
-            header.prefix.insert(0, line.index)
+    if header.prefix and index >= 0 and lines[index].kind == "short" and lines[index].words <= 6:
+        header.prefix.insert(0, index)
+        index -= 1
+    window: list[Line] = []  # nearest first
+    while index >= 0 and len(window) < HEADER_MAX_LINES:
+        line = lines[index]
+        if line.kind in BOUNDARIES or (line.kind == "prose" and line.words > DEK_MAX_WORDS):
+            break
+        window.append(line)
+        index -= 1
+    story_words = _content_words(" ".join(lines[i].text for i in story.lines[:12]))
+    slug_words = _content_words(_url_slug(url))
+    scored = [
+        (_title_score(line, position, window, story_words, slug_words), -position, line)
+        for position, line in enumerate(window)
+        if _is_title_like(line)
+    ]
+    title_position = len(window)
+    if scored:
+        _, negative_position, title_line = max(scored, key=lambda item: item[:2])
+        title_position = -negative_position
+        header.title = title_line.text
+        header.used.add(title_line.index)
+    below, above = window[:title_position], window[title_position + 1 :]
+    for position, line in enumerate(below):
+        if _read_meta(line, header, vocab):
             continue
-        if prefix_open and header.prefix and line.kind == "short" and line.words <= 6:
-            header.prefix.insert(0, line.index)
-            prefix_open = False
-            continue
-        prefix_open = False
-        if _read_meta(line, header, vocab) or line.kind in ("boilerplate", "label"):
-            continue
-        if _is_title_like(line):
-            header.title = line.text
-            header.used.add(line.index)
-        elif line.kind == "prose" and header.description is None and line.words <= DEK_MAX_WORDS:
+        if (
+            line.kind == "prose"
+            and header.description is None
+            and line.words <= DEK_MAX_WORDS
+            and line.index not in header.used
+        ):
             header.description = line.text
             header.used.add(line.index)
-        elif line.kind == "short" and line.words <= 2:
-            continue
-        else:
-            return header
+        elif not header.authors and _is_name_line(below, position):
+            header.authors.append(line.text)
+            header.used.add(line.index)
+    for line in above:
+        if line.kind in ("date", "dateline") and header.published is None:
+            _read_meta(line, header, vocab)
     if header.title is None:
         return header
+    index = window[title_position].index - 1 if title_position < len(window) else -1
+    seen = title_position + 1
     title_index = index + 1
     sizes = _group_sizes(lines)
     title_key = normalize_line(header.title)
@@ -602,6 +629,50 @@ def read_header(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> Header
         header.used.add(chosen.index)
     header.site_name = _site_name(lines, title_index, header)
     return header
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _TOKEN.findall(text.casefold()) if len(w) > 3}
+
+
+def _url_slug(url: str | None) -> str:
+    if not url:
+        return ""
+    path = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+
+
+def _title_score(
+    line: Line, position: int, window: list[Line], story_words: set[str], slug_words: set[str]
+) -> float:
+    """How much a title-like line above the story looks like its headline."""
+    words = _content_words(line.text) or {line.text.casefold()}
+    score = len(words & story_words) / len(words)
+    if slug_words:
+        score += 3 * len(words & slug_words) / len(words)
+    if 4 <= line.words <= 20:
+        score += 0.5
+    below = window[position - 1] if position > 0 else None
+    if below is not None and (
+        below.kind in ("byline", "date", "dateline", "field") or _is_name_line(window, position - 1)
+    ):
+        score += 1.0
+    key = normalize_line(line.text)
+    if sum(1 for other in window if normalize_line(other.text) == key) > 1:
+        score += 1.0
+    return score - 0.05 * position
+
+
+def _is_name_line(window: list[Line], position: int) -> bool:
+    """A bare name ("Kelia Losa Reinoso") next to a date line or under a lone "By"."""
+    line = window[position]
+    if line.kind != "short" or not _NAME_ONLY.match(line.text):
+        return False
+    neighbours = window[max(position - 1, 0) : position] + window[position + 1 : position + 2]
+    return any(
+        n.kind == "date" or n.text.casefold() in _BARE_BY or _READ_TIME.match(n.text)
+        for n in neighbours
+    )
 
 
 def _site_name(lines: list[Line], title_index: int, header: Header) -> str | None:
@@ -705,7 +776,7 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
             raise NoContentError("no article body found")
         return Article(url=url, warnings=tuple(warnings))
 
-    header = read_header(lines, story, vocab)
+    header = read_header(lines, story, vocab, url=url)
     story.lines[:0] = header.prefix
     kept = set(story.lines)
     raw_blocks = [
