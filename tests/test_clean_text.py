@@ -241,3 +241,14 @@ def test_same_vocabulary_as_the_html_path():
     assert vocab.is_boilerplate_line("Subscribe Free To Our Daily Newsletters")
     assert vocab.agencies["associated press"] == "AP"
     assert vocab.months["mai"] == 5
+
+
+def test_sentences_cut_at_inline_elements_are_joined():
+    # what body.text(separator="\n") makes of "<p>The company told <a>Reuters</a> it would
+    # appeal, adding <em>more</em>.</p>"
+    pairs = split_lines("Intro\nThe company told\nReuters\nit would appeal, adding\nmore\n.\nNext")
+    assert [text for text, _ in pairs] == [
+        "Intro",
+        "The company told Reuters it would appeal, adding more.",
+        "Next",
+    ]

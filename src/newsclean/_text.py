@@ -92,6 +92,9 @@ DEK_MAX_WORDS = 45
 # Hard-wrapped text: lines at least this share of the usual width continue on the next line.
 WRAP_SHARE = 0.7
 WRAP_MIN_WIDTH = 50
+WRAP_MAX_WIDTH = 120
+# A piece of at most this many words between two pieces of one sentence is a link's text.
+INLINE_LINK_MAX_WORDS = 6
 
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[.!?…]['\"”’»)\]]*\s*\(\w[^)]{0,40}\)$")
 _BULLET = re.compile(r"^(?:[-*•·–—▪►‣◦]|\d{1,2}[.)])\s+(?=\S)")
@@ -125,6 +128,7 @@ _NAME_WITH_ROLE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\w+")
+_CLOSING = frozenset(",.;:!?)]’”%")
 _NAME_ONLY = re.compile(
     r"^[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|van|von|de|da|del|der|le|la|di|bin)){1,3}"
     r"(?:,\s*(?:Ph\.?D\.?|M\.?D\.?|MS|RD|MBA|Jr\.?))?$"
@@ -207,10 +211,11 @@ def split_lines(text: str) -> list[tuple[str, bool]]:
 def _unwrap(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     if len(pairs) < 2:
         return pairs
+    pairs = _join_inline_links(pairs)
     lengths = sorted(len(line) for line, _ in pairs)
     width = lengths[int(0.9 * (len(lengths) - 1))]
-    if width < WRAP_MIN_WIDTH or width > 120:
-        return pairs
+    if width < WRAP_MIN_WIDTH or width > WRAP_MAX_WIDTH:
+        width = 10**9  # not a wrapped text: only fragments join
     # the whole text is wrapped when many lines run on into the next without ending a sentence
     run_on = sum(
         1
@@ -231,9 +236,47 @@ def _unwrap(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             and (wrapped or (line[:1].islower() and not _SENTENCE_END.search(previous)))
         ):
             out[-1] = (f"{previous} {line}", out[-1][1])
+        elif out and not gap and _is_fragment(previous, line):
+            # a sentence cut at an inline element ("He told" / "Reuters" / ", adding ...")
+            glue = "" if line[:1] in _CLOSING else " "
+            out[-1] = (f"{previous}{glue}{line}", out[-1][1])
         else:
             out.append((line, gap))
     return out
+
+
+def _join_inline_links(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Put a link's text back into its sentence: "said" / "Alibaba" / "denied it." when the
+    line after the short piece goes on in lower case or with punctuation."""
+    out: list[tuple[str, bool]] = []
+    index = 0
+    while index < len(pairs):
+        line, gap = pairs[index]
+        if (
+            out
+            and index + 1 < len(pairs)
+            and not gap
+            and not pairs[index + 1][1]
+            and len(line.split()) <= INLINE_LINK_MAX_WORDS
+            and _is_fragment(out[-1][0], "x")
+            and _is_fragment(line, pairs[index + 1][0])
+        ):
+            following = pairs[index + 1][0]
+            glue = "" if following[:1] in _CLOSING else " "
+            out[-1] = (f"{out[-1][0]} {line}{glue}{following}", out[-1][1])
+            index += 2
+            continue
+        out.append((line, gap))
+        index += 1
+    return out
+
+
+def _is_fragment(previous: str, line: str) -> bool:
+    if _SENTENCE_END.search(previous) or _BULLET.match(line) or _BULLET.match(previous):
+        return False
+    if line[:1] in _CLOSING:
+        return True
+    return line[:1].islower() and (previous[-1:].islower() or previous[-1:] in ",(–—-")
 
 
 def _word_count(text: str) -> int:
