@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import newsclean
 from newsclean import Options
@@ -252,3 +254,22 @@ def test_sentences_cut_at_inline_elements_are_joined():
         "The company told Reuters it would appeal, adding more.",
         "Next",
     ]
+
+
+LINE_PIECES = st.sampled_from(
+    [
+        "Related Links", "by AFP Staff Writers", "Beijing (AFP) Nov 15, 2025", "pfc/lb/mtp",
+        "Tweet", "CYBER WARS", "- a list item", "9:45 PM", "Tags: a, b", "... read more",
+        "Published: 12 March 2024", "The council voted on Tuesday to keep the buses running.",
+        "Short heading", "", "   ", "\f", "\u00ad\u200b", "© 2024 Site. All rights reserved.",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(LINE_PIECES, st.text(max_size=120)), max_size=40))
+def test_any_text_gives_a_consistent_record(pieces):
+    article = newsclean.clean_text("\n".join(pieces))
+    assert article.text == "\n\n".join(b.text for b in article.blocks)
+    assert all(b.text.strip() for b in article.blocks)
+    assert bool(article.text) or "no article body found" in article.warnings
