@@ -13,11 +13,14 @@ of the lines and by the shared boilerplate vocabulary (:mod:`newsclean._vocab`):
 3. ``find_story_runs``: the story is a contiguous run of prose. A run goes on over headings
    (at most two short lines between prose), list items, dates and known boilerplate lines
    (dropped), and stops at a boundary, at a byline or dateline (another story begins) and at a
-   cluster of short lines (a link list). Runs after the first end marker are related content
-   and win only when nothing before it is a story.
-4. ``read_header``: walking back from the run's first line: dateline, byline, date, a dek
-   (description), the title, then a section label and the site's name.
-5. The run's lines go through :func:`newsclean._normalize.normalize_blocks`, as the HTML
+   cluster of short lines (a link list).
+4. ``choose_story`` and ``grow_story``: the run with the most prose before the first end
+   marker is the story unless a run after it is four times longer (the "end marker" was then
+   a menu entry); the story grows over neighbouring runs that only short lines separate.
+5. ``read_header``: walking back from the story's first line: key points, bylines, datelines,
+   dates, a dek (description), the best-scoring title, then a section label and the site's
+   name.
+6. The story's lines go through :func:`newsclean._normalize.normalize_blocks`, as the HTML
    path's blocks do; tags come from a tag line after the story.
 """
 
@@ -58,8 +61,6 @@ LineKind = Literal[
     "legal",
 ]
 BOUNDARIES = frozenset({"end", "teaser", "slug", "legal"})
-# a run of prose goes on over these; short lines only in small numbers
-PASSABLE = frozenset({"boilerplate", "label", "field", "date", "list_item", "quote"})
 # lines that never reach the body
 DROPPED = frozenset({"boilerplate", "label", "field", "date"})
 
@@ -68,8 +69,8 @@ PROSE_MIN_WORDS = 6
 PROSE_ANY_WORDS = 20
 # At most this many short lines between two prose lines are headings; more are a link list.
 MAX_HEADINGS_BETWEEN = 2
-# Short lines (headings, titles) have at most this many words.
-SHORT_MAX_WORDS = 18
+# A title has at most this many words.
+TITLE_MAX_WORDS = 25
 # A run before the first end marker is the story when it holds this much prose.
 MIN_STORY_CHARS = 150
 # A run before the first end marker must hold this share of the longest run's prose to win.
@@ -85,8 +86,10 @@ GAP_KINDS = frozenset({"short", "list_item", "quote"})
 STRONG_PROSE_WORDS = 10
 # The story grows over at most this many runs in a row that hold little prose.
 MAX_SMALL_RUNS = 2
-# How far back from the story the header (title, byline, dateline, labels) may reach.
+# How far back from the story the header (title, byline, dateline, dek) may reach, and how
+# far above the title a section label may sit.
 HEADER_MAX_LINES = 12
+SECTION_MAX_LINES = 8
 # A first paragraph this short, with no title above it, doubles as the description.
 DEK_MAX_WORDS = 45
 # Hard-wrapped text: lines at least this share of the usual width continue on the next line.
@@ -122,10 +125,9 @@ _FIELD = re.compile(r"^(?P<label>[^\W\d][\w-]*(?: [\w-]+)?)\s*:\s*(?P<value>\S.{
 # "Emma Clarke, Environment reporter": a byline without "by", known by its job title
 _NAME_WITH_ROLE = re.compile(
     r"^(?P<name>[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3})\s*[,|–—-]\s*"
-    r"(?P<role>[^,|]{0,40}\b(?:reporter|correspondent|editor|writer|journalist|columnist|"
+    r"(?P<role>[^,|]{0,40}\b(?i:reporter|correspondent|editor|writer|journalist|columnist|"
     r"contributor|staff|redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|journaliste|"
-    r"correspondante?|rédact(?:eur|rice)|periodista|corresponsal|redactora?)\b[^,|]{0,30})$",
-    re.IGNORECASE,
+    r"correspondante?|rédact(?:eur|rice)|periodista|corresponsal|redactora?)\b[^,|]{0,30})$"
 )
 _TOKEN = re.compile(r"\w+")
 _CLOSING = frozenset(",.;:!?)]’”%")
@@ -520,7 +522,7 @@ def _joinable(earlier: StoryRun, later: StoryRun, lines: list[Line]) -> bool:
 def _is_title_like(line: Line) -> bool:
     return (
         line.kind in ("short", "prose")
-        and 2 <= line.words <= SHORT_MAX_WORDS + 7
+        and 2 <= line.words <= TITLE_MAX_WORDS
         and not line.text.endswith((".", ":", ";", ","))
         and not (line.text.isupper() and line.words <= 3)
     )
@@ -636,7 +638,7 @@ def read_header(
     if header.title is None:
         return header
     index = window[title_position].index - 1 if title_position < len(window) else -1
-    seen = title_position + 1
+    seen = 0
     title_index = index + 1
     sizes = _group_sizes(lines)
     title_key = normalize_line(header.title)
@@ -645,7 +647,7 @@ def read_header(
     )
     strong: Line | None = None
     weak: Line | None = None
-    while index >= 0 and seen < HEADER_MAX_LINES:
+    while index >= 0 and seen < SECTION_MAX_LINES:
         line = lines[index]
         index -= 1
         seen += 1
