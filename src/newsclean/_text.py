@@ -90,6 +90,10 @@ MAX_SMALL_RUNS = 2
 # far above the title a section label may sit.
 HEADER_MAX_LINES = 12
 SECTION_MAX_LINES = 8
+# With a URL, a title-like line this far above the story is the title when the URL's slug
+# holds this share of its words.
+TITLE_SEARCH_LINES = 250
+SLUG_TITLE_SHARE = 0.6
 # A first paragraph this short, with no title above it, doubles as the description.
 DEK_MAX_WORDS = 45
 # Hard-wrapped text: lines at least this share of the usual width continue on the next line.
@@ -276,6 +280,8 @@ def _join_inline_links(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def _is_fragment(previous: str, line: str) -> bool:
     if _SENTENCE_END.search(previous) or _BULLET.match(line) or _BULLET.match(previous):
         return False
+    if _BYLINE.match(line) or _BY_TAIL.match(f" {line}"):
+        return False  # "by Jane Doe" under a title that ends in lower case
     if line[:1] in _CLOSING:
         return True
     return line[:1].islower() and (previous[-1:].islower() or previous[-1:] in ",(–—-")
@@ -617,6 +623,13 @@ def read_header(
         title_position = -negative_position
         header.title = title_line.text
         header.used.add(title_line.index)
+    if slug_words and _slug_share(header.title, slug_words) < SLUG_TITLE_SHARE:
+        # the headline sits further up, over menus and promos: the URL's slug names it
+        far = _far_title(lines, first - len(window) - len(header.prefix) - 1, slug_words)
+        if far is not None:
+            title_position = len(window)
+            header.title = far.text
+            header.used.add(far.index)
     below, above = window[:title_position], window[title_position + 1 :]
     for position, line in enumerate(below):
         if _read_meta(line, header, vocab):
@@ -674,6 +687,20 @@ def read_header(
         header.used.add(chosen.index)
     header.site_name = _site_name(lines, title_index, header)
     return header
+
+
+def _slug_share(title: str | None, slug_words: set[str]) -> float:
+    words = _content_words(title or "")
+    return len(words & slug_words) / len(words) if words else 0.0
+
+
+def _far_title(lines: list[Line], start: int, slug_words: set[str]) -> Line | None:
+    """The nearest title-like line above ``start`` that the URL's slug mostly spells."""
+    for index in range(start, max(start - TITLE_SEARCH_LINES, -1), -1):
+        line = lines[index]
+        if _is_title_like(line) and _slug_share(line.text, slug_words) >= SLUG_TITLE_SHARE:
+            return line
+    return None
 
 
 def _content_words(text: str) -> set[str]:
