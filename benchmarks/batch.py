@@ -62,16 +62,26 @@ def limited_copy(pages: Path, limit: int, scratch: Path) -> Path:
 def table(rows: list[dict[str, Any]]) -> str:
     base = rows[0]["pages_per_s"]
     header = (
-        "| workers | pages | errors | wall time (s) | CPU time (s) | pages/s | speed-up "
-        "| peak RSS/worker (MB) |"
+        "| workers | pages | errors | wall time (s) | CPU time (s) | cores used | pages/s "
+        "| speed-up | peak RSS/worker (MB) |"
     )
-    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [
         f"| {row['workers']} | {row['inputs']} | {row['errors']} | {row['wall_time_s']:.1f} "
-        f"| {row['cpu_s']:.1f} | {row['pages_per_s']:.1f} | {row['pages_per_s'] / base:.2f}x "
+        f"| {row['cpu_s']:.1f} | {row['cpu_s'] / row['process_time_s']:.2f} "
+        f"| {row['pages_per_s']:.1f} | {row['pages_per_s'] / base:.2f}x "
         f"| {row['worker_peak_rss_mb'] or 0:.0f} |"
         for row in rows
     ]
+    cpus = os.cpu_count() or 1
+    starved = [r for r in rows if r["cpu_s"] / r["process_time_s"] < 0.8 * min(r["workers"], cpus)]
+    if starved:
+        lines.append(
+            "\nThe machine was shared during this run: the "
+            + ", ".join(f"{r['workers']}-worker" for r in starved)
+            + " run got fewer cores than it had workers (see cores used), so its pages/s and "
+            "the speed-up understate what idle cores give."
+        )
     return "\n".join(lines)
 
 
@@ -85,7 +95,8 @@ def write_results(text: str, payload: dict[str, Any]) -> None:
         "Each row is one `newsclean clean DIR -o out.jsonl --workers N` run in a fresh process "
         "(start-up, reading, cleaning, JSON and the journalled write included). Speed-up is "
         "pages/s over the 1-worker run; CPU time is the command's and its workers' user + system "
-        "time (CPU time / wall time near the worker count means the cores were ours); peak "
+        "time, and cores used is CPU time / wall time (near the worker count when the cores "
+        "were ours, lower when other processes shared them); peak "
         "RSS is the largest worker's `ru_maxrss`. With `--repeat`, the best run is kept.\n"
     )
     old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
