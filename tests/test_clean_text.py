@@ -273,3 +273,21 @@ def test_any_text_gives_a_consistent_record(pieces):
     assert article.text == "\n\n".join(b.text for b in article.blocks)
     assert all(b.text.strip() for b in article.blocks)
     assert bool(article.text) or "no article body found" in article.warnings
+
+
+@pytest.mark.parametrize(
+    ("header", "authors"),
+    [
+        ("Andrew King\n", ("Andrew King",)),
+        ("By Korin MillerPublished: Jan 29, 2025\n", ("Korin Miller",)),
+        ("ByNina Pineda\n", ("Nina Pineda",)),
+        ("LOCAL NEWS\n", ()),
+    ],
+)
+def test_bylines_as_pages_render_them(header, authors):
+    story = "The council voted on Tuesday to keep the night bus network running for a year."
+    second = story.replace("Tuesday", "Monday")
+    text = f"Night buses stay for another year\n{header}\n{story}\n{second}"
+    article = newsclean.clean_text(text)
+    assert article.title == "Night buses stay for another year"
+    assert article.authors == authors

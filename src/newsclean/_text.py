@@ -108,9 +108,11 @@ _BULLET = re.compile(r"^(?:[-*•·–—▪►‣◦]|\d{1,2}[.)])\s+(?=\S)")
 _QUOTE = re.compile(r"^>\s*")
 _BYLINE = re.compile(
     r"^(?:(?:written|posted|published|reported|text|story|words)\s+)?(?:by|von|par|por)\s+"
-    r"(?=[\w\"“])|^(?:author|autor|auteur)s?\s*:\s*(?=\S)",
+    r"(?=[\w\"“])|^(?:author|autor|auteur)s?\s*:\s*(?=\S)|^(?-i:By)(?=[A-Z][a-z])",
     re.IGNORECASE,
 )
+# "By Korin MillerPublished: Jan 29, 2025": words a date widget glued to the name
+_GLUED_LABEL = re.compile(r"(?<=[a-z])(?=(?:Published|Updated|Posted|Fact-checked)\b)")
 _TIME = re.compile(
     r"^\d{1,2}(?:[:.h]\d{2})\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:gmt|utc|cet|cest|bst|[ecmp][sd]?t|uhr)?$",
     re.IGNORECASE,
@@ -555,7 +557,10 @@ def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
     """Fill the header from a byline, dateline, date or field line; whether it was one."""
     if line.kind == "byline":
         with_role = _NAME_WITH_ROLE.match(line.text)
-        names, agency = split_authors(with_role.group("name") if with_role else line.text, vocab)
+        raw = with_role.group("name") if with_role else _GLUED_LABEL.sub(" ", line.text)
+        if raw[:2] == "By" and raw[2:3].isupper():
+            raw = f"By {raw[2:]}"
+        names, agency = split_authors(raw, vocab)
         header.authors.extend(n for n in names if n not in header.authors)
         header.agency = header.agency or agency
     elif line.kind == "dateline":
@@ -646,8 +651,19 @@ def read_header(
             header.authors.append(line.text)
             header.used.add(line.index)
     for line in above:
-        if line.kind in ("date", "dateline") and header.published is None:
+        dated = line.kind in ("date", "dateline") and header.published is None
+        if dated or (line.kind == "byline" and not header.authors):
             _read_meta(line, header, vocab)
+    if (
+        not header.authors
+        and 0 < title_position < len(window)
+        and window[title_position - 1].kind == "short"
+        and _NAME_ONLY.match(window[title_position - 1].text)
+        and not window[title_position - 1].text.isupper()
+    ):
+        # a bare name right under the headline ("Andrew King")
+        header.authors.append(window[title_position - 1].text)
+        header.used.add(window[title_position - 1].index)
     if header.title is None:
         return header
     index = window[title_position].index - 1 if title_position < len(window) else -1
