@@ -291,3 +291,37 @@ def test_bylines_as_pages_render_them(header, authors):
     article = newsclean.clean_text(text)
     assert article.title == "Night buses stay for another year"
     assert article.authors == authors
+
+
+def test_batch_and_cli_take_text_files(tmp_path):
+    import io
+
+    from newsclean._batch_inputs import iter_stdin_items
+    from newsclean._cli import main
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "wire.txt").write_text(_read("seed-004-wire-dump.txt"), encoding="utf-8")
+    (folder / "page.html").write_text(
+        "<html><body><article><p>An HTML page with one paragraph of text in it.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    # a folder's .txt files are pages only when asked for (notes beside pages stay out)
+    found = newsclean.clean_files(folder, workers=0)
+    assert [Path(r.source).name for r in found] == ["page.html"]
+    found = newsclean.clean_files(folder, workers=0, include=("*.txt", "*.html"))
+    results = {Path(r.source).name: r for r in found}
+    assert set(results) == {"wire.txt", "page.html"}
+    text_article = results["wire.txt"].article
+    assert text_article is not None
+    assert (text_article.extractor, text_article.agency) == ("text", "AFP")
+    assert results["page.html"].article.extractor != "text"
+
+    out = tmp_path / "out.jsonl"  # a file named on the command line is taken by its suffix
+    assert main(["clean", str(folder / "wire.txt"), "-o", str(out), "-q"]) == 0
+    row = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert row["article"]["title"] == "Alibaba denies report it helps China's military target US"
+
+    (task,) = iter_stdin_items(io.BytesIO(b"Title\n\nA story line."), fmt="text")
+    assert task.text

@@ -159,7 +159,9 @@ def clean_files(
 ) -> Iterator[Result]:
     """Clean saved pages on all cores; yield one :class:`Result` per page.
 
-    ``paths`` may name HTML files (``.html``, ``.htm``, gzip-compressed ``.html.gz``), WARC
+    ``paths`` may name HTML files (``.html``, ``.htm``, gzip-compressed ``.html.gz``), pages
+    that are already text (``.txt``, cleaned by :func:`newsclean.clean_text`; in folders
+    only with ``include=("*.txt", ...)``), WARC
     files (each HTML response record is a page; the URL and Content-Type come from the
     record) and JSON Lines files (one page per line: ``{"html": ..., "url": ...}``), and
     folders, walked recursively.

@@ -1,8 +1,9 @@
 """Batch inputs: find files, read WARC and JSON Lines containers, and turn them into tasks.
 
-A *unit* is one input file (or stdin); a *task* is one page to clean. An HTML file is one unit
-and one task; a WARC or JSON Lines file is one unit that expands into many tasks. Tasks for
-files carry the path, so the worker reads the bytes; tasks from containers carry the bytes.
+A *unit* is one input file (or stdin); a *task* is one page to clean. An HTML file (or a
+plain-text page, ``*.txt``, cleaned by ``clean_text``) is one unit and one task; a WARC or
+JSON Lines file is one unit that expands into many tasks. Tasks for files carry the path, so
+the worker reads the bytes; tasks from containers carry the bytes.
 Anything that cannot even be read into a task becomes a :class:`Failed` item, so that every
 input is accounted for by exactly one output row.
 """
@@ -35,7 +36,7 @@ __all__ = [
     "load_url_map",
 ]
 
-UnitKind = Literal["html", "warc", "jsonl"]
+UnitKind = Literal["html", "warc", "jsonl", "text"]
 
 DEFAULT_INCLUDE = (
     "*.html",
@@ -53,12 +54,17 @@ DEFAULT_INCLUDE = (
 _WARC_SUFFIXES = (".warc", ".warc.gz")
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _HTML_SUFFIXES = (".html.gz", ".htm.gz", ".xhtml", ".html", ".htm")
+_TEXT_SUFFIXES = (".txt",)
 _HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One page to clean. Either ``path`` (the worker reads it) or ``data`` is set."""
+    """One page to clean. Either ``path`` (the worker reads it) or ``data`` is set.
+
+    ``text`` marks a page that is already plain text (``clean_text`` instead of
+    ``clean_html``).
+    """
 
     source: str
     name: str
@@ -66,6 +72,7 @@ class Task:
     data: bytes | None = None
     url: str | None = None
     content_type: str | None = None
+    text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,7 @@ Item = Task | Failed
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One input file: an HTML page, a WARC file or a JSON Lines file."""
+    """One input file: an HTML page, a text page, a WARC file or a JSON Lines file."""
 
     kind: UnitKind
     path: str
@@ -106,12 +113,14 @@ def unit_kind(path: str) -> UnitKind:
         return "warc"
     if lowered.endswith(_JSONL_SUFFIXES):
         return "jsonl"
+    if lowered.endswith(_TEXT_SUFFIXES):
+        return "text"
     return "html"
 
 
 def _strip_suffix(name: str) -> str:
     lowered = name.lower()
-    for suffix in (*_WARC_SUFFIXES, *_JSONL_SUFFIXES, *_HTML_SUFFIXES):
+    for suffix in (*_WARC_SUFFIXES, *_JSONL_SUFFIXES, *_HTML_SUFFIXES, *_TEXT_SUFFIXES):
         if lowered.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
@@ -140,9 +149,11 @@ def discover_units(
 
     Directories are walked recursively; a file in one is taken when its name or its path
     relative to the directory matches an ``include`` pattern (default: HTML, WARC and JSON
-    Lines suffixes, any case) and no ``exclude`` pattern. Files named explicitly are always
-    taken, whatever their suffix, unless excluded. Missing paths are yielded as HTML units so
-    that reading them produces an error row.
+    Lines suffixes, any case) and no ``exclude`` pattern. A folder's ``.txt`` pages are taken
+    only with an ``include`` pattern such as ``*.txt``, so that notes lying beside the pages
+    stay out. Files named explicitly are always taken, whatever their suffix (``.txt`` ones
+    as text pages), unless excluded. Missing paths are yielded as HTML units so that reading
+    them produces an error row.
     """
     include = tuple(include)
     exclude = tuple(exclude)
@@ -169,7 +180,7 @@ def discover_units(
 def _unit(path: str, relative: str, url_map: dict[str, str]) -> Unit:
     kind = unit_kind(path)
     url = None
-    if kind == "html" and url_map:
+    if kind in ("html", "text") and url_map:
         url = (
             url_map.get(path)
             or url_map.get(relative)
@@ -208,8 +219,9 @@ def load_url_map(path: str | os.PathLike[str]) -> dict[str, str]:
 
 def iter_unit_items(unit: Unit, stats: InputStats | None = None) -> Iterator[Item]:
     """Yield the tasks (or failures) of one input file."""
-    if unit.kind == "html":
-        yield Task(source=unit.path, name=unit.name, path=unit.path, url=unit.url)
+    if unit.kind in ("html", "text"):
+        text = unit.kind == "text"
+        yield Task(source=unit.path, name=unit.name, path=unit.path, url=unit.url, text=text)
     elif unit.kind == "warc":
         yield from _iter_warc(unit, stats or InputStats())
     else:
@@ -227,11 +239,15 @@ def iter_unit_items(unit: Unit, stats: InputStats | None = None) -> Iterator[Ite
 
 
 def iter_stdin_items(
-    stream: IO[bytes], *, fmt: Literal["html", "jsonl", "paths"], stats: InputStats | None = None
+    stream: IO[bytes],
+    *,
+    fmt: Literal["html", "text", "jsonl", "paths"],
+    stats: InputStats | None = None,
 ) -> Iterator[Item]:
-    """Yield the tasks read from standard input: one page, JSON Lines, or a list of paths."""
-    if fmt == "html":
-        yield Task(source="<stdin>", name="stdin", data=stream.read())
+    """Yield the tasks read from standard input: one page (HTML or text), JSON Lines, or a
+    list of paths."""
+    if fmt in ("html", "text"):
+        yield Task(source="<stdin>", name="stdin", data=stream.read(), text=fmt == "text")
     elif fmt == "jsonl":
         yield from _iter_jsonl(stream, source="<stdin>", name="stdin")
     else:

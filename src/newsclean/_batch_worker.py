@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from newsclean._api import clean_html
+from newsclean._api import clean_html, clean_text
 from newsclean._batch_inputs import Failed, Task
+from newsclean._decode import decode_html
 from newsclean._errors import DecodeError, NewscleanError, NoContentError, ParseError
 from newsclean._options import DEFAULT_OPTIONS, Options
 from newsclean._record import ErrorInfo, Result
@@ -113,7 +114,13 @@ def clean_task(task: Task, config: WorkerConfig) -> Result:
     try:
         if config.test_hooks:
             _run_test_hooks(data)
-        article = clean_html(data, task.url, options=config.options, content_type=task.content_type)
+        if task.text:
+            # a text page's bytes decode as a page's do: BOM, then detection
+            article = clean_text(decode_html(data).text, task.url, options=config.options)
+        else:
+            article = clean_html(
+                data, task.url, options=config.options, content_type=task.content_type
+            )
     except NewscleanError as exc:
         return Result(source=task.source, error=_error(_stage_of(exc), exc))
     except Exception as exc:  # a pipeline bug must not stop the batch

@@ -110,7 +110,7 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="GLOB",
         help="take only files in folders matching GLOB (repeatable; default: HTML, WARC and "
-        "JSON Lines suffixes)",
+        "JSON Lines suffixes; add '*.txt' for text pages, cleaned by clean_text)",
     )
     inp.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="leave out matching files"
@@ -123,9 +123,10 @@ def register(subparsers: Any) -> None:
     )
     inp.add_argument(
         "--stdin-format",
-        choices=("html", "jsonl", "paths"),
+        choices=("html", "text", "jsonl", "paths"),
         default="html",
-        help="what - reads: one page, JSON Lines, or a list of paths (default: html)",
+        help="what - reads: one HTML page, one text page, JSON Lines, or a list of paths "
+        "(default: html)",
     )
     run_group = parser.add_argument_group("execution")
     run_group.add_argument(
