@@ -79,6 +79,9 @@ MIN_SHARE_BEFORE_END = 0.25
 # run with less prose than this.
 JOIN_MAX_SHORT_LINES = 25
 JOIN_MIN_CHARS = 150
+# Longer clusters (a table, one cell per line) join two runs that both hold this much prose.
+JOIN_MAX_TABLE_LINES = 100
+JOIN_TABLE_MIN_CHARS = 1000
 # the short lines between two joined runs that go into the story
 GAP_KINDS = frozenset({"short", "list_item", "quote"})
 # Only lines of this many words count as the prose that makes a run a story: a menu's
@@ -524,7 +527,13 @@ def _joinable(earlier: StoryRun, later: StoryRun, lines: list[Line]) -> bool:
     if earlier.closed_by != "link list":
         return False
     gap = lines[earlier.end + 1 : later.lines[0]]
-    return sum(1 for line in gap if line.kind == "short") <= JOIN_MAX_SHORT_LINES
+    short = sum(1 for line in gap if line.kind == "short")
+    if short <= JOIN_MAX_SHORT_LINES:
+        return True
+    # a table rendered one cell per line between two long sections
+    return short <= JOIN_MAX_TABLE_LINES and min(earlier.prose_chars, later.prose_chars) >= (
+        JOIN_TABLE_MIN_CHARS
+    )
 
 
 def _is_title_like(line: Line) -> bool:
