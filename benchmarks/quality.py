@@ -156,6 +156,8 @@ def table(tallies: dict[str, dict[str, Tally]]) -> str:
     head = "| type | extractor | " + " | ".join(COLUMNS) + " |"
     lines = [head, "|" + "---|" * (len(COLUMNS) + 2)]
     kinds = sorted({k for t in tallies.values() for k in t}, key=lambda k: (k == "all", k))
+    if len(kinds) == 2:  # one page type: its "all" rows would repeat it
+        kinds = kinds[:1]
     for kind in kinds:
         for name, by_kind in tallies.items():
             if kind not in by_kind:

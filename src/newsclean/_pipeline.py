@@ -194,7 +194,7 @@ def run_pipeline(
         for candidate in md.dateline_candidates:
             found = find_dateline(candidate, vocab, default_year=default_year)
             if found is not None and found.agency is not None:
-                dateline, dateline_date = found.place, found.date
+                dateline, dateline_date = found.place or None, found.date
                 agency = agency or found.agency
                 break
     if published is None and dateline_date is not None:
