@@ -196,3 +196,15 @@ def test_a_failing_extractor_becomes_a_warning(monkeypatch):
     article = newsclean.clean_html("<html><body><article>" + PARAGRAPH + "</article></body>")
     assert article.text == ""
     assert any("ValueError: boom" in w for w in article.warnings)
+
+
+@pytest.mark.parametrize(
+    "content", [None, "{not json", '{"patterns": ["(unclosed"]}', '{"months": {"jan": "x"}}']
+)
+def test_bad_vocabulary_files_raise_options_error(tmp_path, content):
+    path = tmp_path / "vocab.json"
+    if content is not None:
+        path.write_text(content)
+    options = newsclean.Options(vocabulary_files=(str(path),))
+    with pytest.raises(newsclean.OptionsError):
+        newsclean.clean_html("<p>text</p>", options=options)

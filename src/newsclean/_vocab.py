@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from newsclean._errors import OptionsError
+
 __all__ = ["DEFAULT_LANGUAGES", "Vocabulary", "load_vocabulary", "normalize_line"]
 
 DEFAULT_LANGUAGES = ("en", "de", "fr", "es")
@@ -148,8 +150,23 @@ def load_vocabulary(
     package = resources.files("newsclean") / "vocab"
     common = _read_json(package / "common.json")
     sources = [_read_json(package / f"{lang}.json") for lang in languages]
-    sources.extend(_read_json(Path(p)) for p in extra_files)
+    sources.extend(_read_user_file(extra) for extra in extra_files)
 
+    try:
+        return _compile(common, sources)
+    except (re.error, TypeError, ValueError, AttributeError) as exc:
+        # the built-in files compile (tests load them); a failure is a user file's
+        raise OptionsError(f"invalid vocabulary file among {extra_files}: {exc}") from exc
+
+
+def _read_user_file(path: str) -> dict[str, Any]:
+    try:
+        return _read_json(Path(path))
+    except (OSError, ValueError) as exc:
+        raise OptionsError(f"cannot read vocabulary file {path}: {exc}") from exc
+
+
+def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabulary:
     lines: set[str] = set()
     prefixes: set[str] = set()
     patterns: list[str] = []
