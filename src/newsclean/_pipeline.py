@@ -7,6 +7,7 @@ JSON-LD) is lost to it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from htmldate import find_date
@@ -41,6 +42,8 @@ WEAK_SHARE = 0.3
 RETRY_GAIN = 2.0
 # Share of control characters in the first bytes above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
+# C0 controls other than tab, newline, form feed and carriage return
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # Dates sit in the head and near the top; htmldate's cost grows with the page.
 HTMLDATE_MAX_CHARS = 1_000_000
 # libxml2, under trafilatura, gives up on trees deeper than 256 levels.
@@ -53,7 +56,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ch < "\x20" and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_CHARS.findall(sample))
     return controls / len(sample) > MAX_BINARY_SHARE or "\ufffd" * 8 in sample
 
 

@@ -93,6 +93,7 @@ _BYLINE_TEXT_SELECTOR = (
 _BYLINE_START = re.compile(r"^(?:written|posted|words|story|text)?\s*by\s+\S", re.IGNORECASE)
 _DATELINE_SELECTOR = "[itemprop=dateline], [class*=dateline], [class*=Dateline], [class*=byline]"
 _TITLE_SPLIT = re.compile(r"\s+(?:[|•»·~]|-{1,2}|–|—|::)\s+")
+_KEYWORD_SPLIT = re.compile(r"[,;]")
 _URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 
 
@@ -181,7 +182,7 @@ def _jsonld_image(value: Any) -> str | None:
 
 def _keywords(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [k.strip() for k in re.split(r"[,;]", value) if k.strip()]
+        return [k.strip() for k in _KEYWORD_SPLIT.split(value) if k.strip()]
     if isinstance(value, list):
         return [k.strip() for k in value if isinstance(k, str) and k.strip()]
     return []

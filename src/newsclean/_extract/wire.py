@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dateutil import parser as dateutil_parser
 
@@ -57,6 +57,9 @@ _PLACE_ONLY = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý.'’\- ]{2,30}(?:,\s*[A-Z][\w.]{1,20})?)"
     r"\s*[-–—]{1,2}\s+(?=\S)"
 )
+_YEAR = re.compile(r"\d{4}")
+_AGENCY_SPLIT = re.compile(r"[/,&]| and ")
+_DEFAULT_DAY = datetime(2000, 1, 1)  # noqa: DTZ001 - a calendar default, no instant
 _SLUG = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4}){1,5}$|^[a-z]{2,4}(?:-[a-z]{2,4}){2,5}$")
 
 
@@ -83,10 +86,10 @@ def _parse_day(raw: str | None, *, default_year: int | None) -> date | None:
     if not raw:
         return None
     try:
-        parsed = dateutil_parser.parse(raw, default=dateutil_parser.parse("2000-01-01"))
+        parsed = dateutil_parser.parse(raw, default=_DEFAULT_DAY)
     except (ValueError, OverflowError):
         return None
-    if not re.search(r"\d{4}", raw):
+    if not _YEAR.search(raw):
         if default_year is None:
             return None
         parsed = parsed.replace(year=default_year)
@@ -112,7 +115,7 @@ def find_dateline(
         agency = vocab.agencies.get(agency_raw)
         if agency is None:
             # "(AFP/Reuters)", "(AFP) Staff"
-            first = re.split(r"[/,&]| and ", agency_raw)[0].strip()
+            first = _AGENCY_SPLIT.split(agency_raw)[0].strip()
             agency = vocab.agencies.get(first)
         if agency is not None:
             place = match.group("place").strip(" ,")
