@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
+from htmldate import find_date
 
-__all__ = ["date_is_visible", "parse_date"]
+__all__ = ["date_is_visible", "find_shown_date", "parse_date"]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
@@ -95,3 +96,18 @@ def date_is_visible(value: date, page_text: str) -> bool:
     """
     day = value.date() if isinstance(value, datetime) else value
     return any(form in page_text for form in _visible_forms(day))
+
+
+def find_shown_date(html: str, url: str | None) -> datetime | date | None:
+    """The date htmldate finds on the (cleaned) page, ``None`` when it finds none."""
+    try:
+        # the cleaned page: scripts, related-story cards and footers no longer offer their dates
+        # (measured on WCXB dev articles: 0.866 date accuracy against 0.852 on the raw page);
+        # without extensive search (free-text dates) accuracy falls to 0.820, so the costly
+        # free-text pass runs only when the structured pass finds nothing
+        found = find_date(html, url=url, original_date=True, extensive_search=False)
+        if not found:
+            found = find_date(html, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None
+    return parse_date(found) if found else None
