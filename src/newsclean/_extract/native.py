@@ -1,0 +1,524 @@
+"""newsclean's own body extractor, on the lexbor tree the DOM stage has already cleaned.
+
+One page, one parse, three Python walks that each visit a node at most once:
+
+1. **Stats** (:func:`_measure`): a post-order walk over the body records, per element, its
+   text length, the part of it inside links, and its commas; paragraph-like elements of 25+
+   characters score their ancestors as readability does (parent x1, grandparent x1/2,
+   further up 1/(3 x level)).
+2. **Choice** (:func:`_choose`): candidates are the scored ancestors, weighted by tag, by
+   word-aware class/id vocabulary and by link density; schema.org/ARIA/HTML5 hints
+   (``itemprop=articleBody``, ``<article>``, ``role=main``, ``<main>``) are taken when they
+   hold the text the scores found. The winner climbs to a parent that holds several
+   near-tied candidates, and siblings that look like more of the story join it (a body split
+   across ``<section>``s, or a listing/thread of repeated items, stays whole).
+3. **Serialisation** (:class:`_Writer`): the winner becomes blocks (headings, paragraphs, list
+   items, quotes, code, tables), pruning on the way what is boilerplate *inside* the article:
+   small containers named share/related/newsletter/..., link farms, forms, figures.
+
+The result carries a confidence in [0, 1] and the reasons it is low, so the pipeline can ask
+trafilatura for a second opinion only where the native result is weak.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsclean._dom import LexborNode, attr, class_and_id
+from newsclean._extract.body import RawBlock
+
+if TYPE_CHECKING:
+    from newsclean._record import BlockKind
+    from newsclean._vocab import Vocabulary
+
+__all__ = ["NativeResult", "extract_native"]
+
+# Elements whose text scores their ancestors (readability's "tags to score").
+_SCORED = frozenset({"p", "pre", "td", "blockquote"})
+# Containers whose own (direct) text also counts as a paragraph: div-and-br layouts.
+_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "span", "font", "center"})
+_MIN_PARAGRAPH = 25
+# Readability's initial weights by tag.
+_TAG_WEIGHT = {
+    "div": 5.0,
+    "article": 8.0,
+    "main": 5.0,
+    "section": 3.0,
+    "pre": 3.0,
+    "td": 3.0,
+    "blockquote": 3.0,
+    "form": -3.0,
+    "ol": -3.0,
+    "ul": -3.0,
+    "dl": -3.0,
+    "li": -3.0,
+    "address": -3.0,
+    "th": -5.0,
+    "h1": -5.0,
+    "h2": -5.0,
+    "h3": -5.0,
+    "h4": -5.0,
+    "h5": -5.0,
+    "h6": -5.0,
+    "header": -5.0,
+    "footer": -10.0,
+    "aside": -10.0,
+}
+# Word-aware class/id hints (boundaries: start, end, space, '-', '_').
+_POSITIVE = re.compile(
+    r"(?:^|[\s_-])(?:article|articlebody|article-?body|body|content|entry|hentry|h-entry|main|"
+    r"page|post|text|blog|story|storybody|story-?body|prose|rich-?text|single)(?=$|[\s_-])"
+)
+_NEGATIVE = re.compile(
+    r"(?:^|[\s_-])(?:ad|ads|banner|combx|comments?|com|contact|foot|footer|footnote|gdpr|"
+    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+    r"sponsor|shopping|tags|tool|widget|teaser|card|nav|menu|hidden|byline|author|caption|"
+    r"newsletter|subscribe|recommend\w*|trending|popular)(?=$|[\s_-])"
+)
+_CLASS_WEIGHT = 25.0
+# Hints that name the article body outright.
+_BODY_HINTS = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
+_LANDMARK_HINTS = "article, [role=main], main, [role=article]"
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+        "picture",
+        "source",
+        "math",
+    }
+)
+# Never body text, wherever they sit inside the article.
+_SKIP = frozenset(
+    {
+        "figure",
+        "form",
+        "aside",
+        "nav",
+        "footer",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "audio",
+        "video",
+        "map",
+        "area",
+        "fieldset",
+        "legend",
+        "option",
+        "datalist",
+        "output",
+        "progress",
+        "meter",
+    }
+)
+# Categories of class/id vocabulary pruned inside the chosen container when small.
+_PRUNED_CATEGORIES = frozenset(
+    {
+        "share",
+        "newsletter",
+        "related",
+        "consent",
+        "navigation",
+        "tags",
+        "comments",
+        "ads",
+        "legal",
+        "overlay",
+        "screen_reader",
+        "author_box",
+    }
+)
+_PRUNE_MAX_SHARE = 0.5
+# Link farms: a list or container whose text is mostly links.
+_LINK_FARM_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li", "header"})
+
+
+@dataclass(slots=True)
+class _Stat:
+    node: LexborNode
+    tag: str
+    chars: int = 0
+    links: int = 0
+    commas: int = 0
+    score: float = 0.0
+    depth: int = 0
+
+    @property
+    def link_density(self) -> float:
+        return self.links / self.chars if self.chars else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NativeResult:
+    """What the native extractor found and how sure it is."""
+
+    blocks: list[RawBlock]
+    confidence: float
+    reasons: tuple[str, ...] = field(default=())
+    page_chars: int = 0
+
+
+class _Stats:
+    """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk."""
+
+    __slots__ = ("by_id", "scored")
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, _Stat] = {}
+        self.scored: list[_Stat] = []
+
+    def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
+        tag = node.tag or ""
+        stat = _Stat(node, tag, depth=len(path))
+        self.by_id[node.mem_id] = stat
+        direct = 0  # text nodes directly inside
+        inline = 0  # direct text plus inline children's non-link text
+        commas = 0
+        chars = 0
+        links = 0
+        path.append(stat)
+        child = node.child
+        while child is not None:
+            ctag = child.tag
+            if ctag == "-text":
+                text = child.text_content
+                if text:
+                    n = len(text.strip())
+                    if n:
+                        direct += n
+                        commas += text.count(",")
+            elif ctag and ctag[0] != "-":
+                sub = self.measure(child, path)
+                chars += sub.chars
+                links += sub.chars if ctag == "a" else sub.links
+                commas += sub.commas
+                if ctag in _INLINE and ctag != "a":
+                    inline += sub.chars - sub.links
+            child = child.next
+        path.pop()
+        own = direct + inline
+        stat.chars = chars + direct
+        stat.links = links
+        stat.commas = commas
+        if tag in _SCORED:
+            length = stat.chars - stat.links
+            if length >= _MIN_PARAGRAPH:
+                self._score_ancestors(path, 1.0 + commas + min(length / 100.0, 3.0))
+        elif tag in _TEXT_CONTAINERS and own >= _MIN_PARAGRAPH:
+            self._score_ancestors(path, 1.0 + min(own / 100.0, 3.0), include_self=stat)
+        return stat
+
+    def _score_ancestors(
+        self, path: list[_Stat], score: float, include_self: _Stat | None = None
+    ) -> None:
+        if include_self is not None:
+            if include_self.score == 0.0:
+                self.scored.append(include_self)
+            include_self.score += score
+        for level in range(1, min(len(path), 5) + 1):
+            ancestor = path[-level]
+            if ancestor.score == 0.0:
+                self.scored.append(ancestor)
+            if level == 1:
+                ancestor.score += score
+            elif level == 2:
+                ancestor.score += score / 2.0
+            else:
+                ancestor.score += score / (3.0 * level)
+
+
+def _class_weight(node: LexborNode) -> float:
+    marker = class_and_id(node).strip()
+    if not marker:
+        return 0.0
+    weight = 0.0
+    if _POSITIVE.search(marker):
+        weight += _CLASS_WEIGHT
+    if _NEGATIVE.search(marker):
+        weight -= _CLASS_WEIGHT
+    return weight
+
+
+def _final_score(stat: _Stat) -> float:
+    base = stat.score + _TAG_WEIGHT.get(stat.tag, 0.0) + _class_weight(stat.node)
+    return base * (1.0 - stat.link_density)
+
+
+def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
+    """The element that holds the article, or ``None`` when nothing scored."""
+    if not stats.scored:
+        return None
+    ranked = sorted(stats.scored, key=_final_score, reverse=True)
+    top = ranked[0]
+    top_score = _final_score(top)
+
+    # readability: an ancestor shared by three or more near-ties holds the article
+    near = [s for s in ranked[1:6] if _final_score(s) >= 0.75 * top_score]
+    if len(near) >= 2:
+        parent = top.node.parent
+        while parent is not None and parent.tag not in ("body", "html"):
+            pstat = stats.by_id.get(parent.mem_id)
+            if pstat is None:
+                break
+            inside = sum(1 for s in near if _is_inside(s.node, parent))
+            if inside >= 2:
+                top = pstat
+                break
+            parent = parent.parent
+
+    # a hint that names the body wins when it holds most of the winner's text, or when it
+    # sits inside the winner and holds most of it
+    for hint in root.css(_BODY_HINTS):
+        hstat = stats.by_id.get(hint.mem_id)
+        if hstat is None or hstat.chars - hstat.links < 200:
+            continue
+        if _is_inside(top.node, hint) or (
+            _is_inside(hint, top.node) and hstat.chars >= 0.5 * (top.chars or 1)
+        ):
+            return hstat
+    # climb while the parent holds substantially more non-link text without more links
+    while True:
+        parent = top.node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        pstat = stats.by_id.get(parent.mem_id)
+        if pstat is None:
+            break
+        if pstat.chars - pstat.links <= 1.1 * (top.chars - top.links):
+            # the parent adds nothing but wrapping
+            if pstat.link_density <= top.link_density + 0.05:
+                top = pstat
+                continue
+        break
+    return top
+
+
+def _is_inside(node: LexborNode, ancestor: LexborNode) -> bool:
+    target = ancestor.mem_id
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == target:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
+    """The winner plus siblings that are more of the same story, in document order."""
+    parent = top.node.parent
+    if parent is None or top.tag in ("body", "html"):
+        return [top.node]
+    threshold = max(10.0, 0.2 * _final_score(top))
+    nodes: list[LexborNode] = []
+    child = parent.child
+    while child is not None:
+        if child.mem_id == top.node.mem_id:
+            nodes.append(child)
+        elif child.tag and child.tag[0] != "-":
+            sstat = stats.by_id.get(child.mem_id)
+            if sstat is not None and sstat.chars:
+                length = sstat.chars - sstat.links
+                density = sstat.link_density
+                if sstat.score and _final_score(sstat) >= threshold and density < 0.33:
+                    nodes.append(child)
+                elif child.tag == "p" and (
+                    (length > 80 and density < 0.25) or (0 < length <= 80 and density == 0)
+                ):
+                    nodes.append(child)
+        child = child.next
+    return nodes
+
+
+def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
+    """A table of data (rows and cells) rather than page layout."""
+    if table.css_first("table, p, div > div, article, h1, h2, h3") is not None:
+        return False
+    for cell in table.css("td, th"):
+        cstat = stats.by_id.get(cell.mem_id)
+        if cstat is not None and cstat.chars > 400:
+            return False
+    return True
+
+
+class _Writer:
+    """Turns the chosen container into blocks, pruning boilerplate inside it."""
+
+    __slots__ = ("blocks", "buffer", "include_tables", "limit", "stats", "vocab")
+
+    def __init__(self, stats: _Stats, vocab: Vocabulary, *, include_tables: bool, limit: int):
+        self.stats = stats
+        self.vocab = vocab
+        self.include_tables = include_tables
+        self.limit = limit
+        self.blocks: list[RawBlock] = []
+        self.buffer: list[str] = []
+
+    def flush(self, kind: BlockKind, level: int | None = None) -> None:
+        if not self.buffer:
+            return
+        text = "".join(self.buffer)
+        self.buffer.clear()
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+        cleaned = "\n".join(line for line in lines if line)
+        if cleaned:
+            self.blocks.append(RawBlock(kind, cleaned, level))
+
+    def pruned(self, node: LexborNode, tag: str) -> bool:
+        if tag in _SKIP:
+            return True
+        stat = self.stats.by_id.get(node.mem_id)
+        if stat is None or stat.chars == 0:
+            return tag not in ("br", "img", "hr")
+        marker = class_and_id(node)
+        if marker.strip() and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+            category = self.vocab.boilerplate_category(marker)
+            if category in _PRUNED_CATEGORIES and attr(node, "itemprop") != "articleBody":
+                return True
+        if tag in _LINK_FARM_TAGS and stat.links:
+            density = stat.link_density
+            if tag in ("p", "li"):
+                return density > 0.8 and stat.chars < 100
+            if density > 0.6 and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+                return True
+        return False
+
+    def walk(self, node: LexborNode, kind: BlockKind) -> None:
+        child = node.child
+        while child is not None:
+            tag = child.tag or ""
+            if tag == "-text":
+                text = child.text_content
+                if text:
+                    self.buffer.append(text)
+            elif tag and tag[0] != "-":
+                if tag == "br":
+                    self.buffer.append("\n")
+                elif tag in _INLINE:
+                    if tag == "a" or not self.pruned(child, tag):
+                        self.walk(child, kind)
+                elif not self.pruned(child, tag):
+                    self.block(child, tag, kind)
+            child = child.next
+
+    def block(self, node: LexborNode, tag: str, kind: BlockKind) -> None:
+        self.flush(kind)
+        level = _HEADINGS.get(tag)
+        if level is not None:
+            self.walk(node, "heading")
+            self.flush("heading", level)
+            return
+        if tag == "pre":
+            text = node.text(deep=True).strip("\n")
+            if text.strip():
+                self.blocks.append(RawBlock("code", text))
+            return
+        if tag == "table":
+            if _is_data_table(node, self.stats):
+                if self.include_tables:
+                    self._table(node)
+                return
+            self.walk(node, kind)
+            self.flush(kind)
+            return
+        if tag == "li" or tag in ("dt", "dd"):
+            inner: BlockKind = "quote" if kind == "quote" else "list_item"
+        elif tag == "blockquote":
+            inner = "quote"
+        elif tag == "p" and kind in ("list_item", "quote"):
+            inner = kind
+        elif kind in ("list_item", "quote"):
+            inner = kind
+        else:
+            inner = "paragraph"
+        self.walk(node, inner)
+        self.flush(inner)
+
+    def _table(self, table: LexborNode) -> None:
+        rows: list[str] = []
+        for row in table.css("tr"):
+            cells = [" ".join(c.text(deep=True, separator=" ").split()) for c in row.css("td, th")]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        if rows:
+            self.blocks.append(RawBlock("table", "\n".join(rows)))
+
+
+def extract_native(
+    root: LexborNode, *, vocab: Vocabulary, include_tables: bool = True
+) -> NativeResult:
+    """Find and serialise the article body under ``root`` (normally ``<body>``)."""
+    stats = _Stats()
+    page = stats.measure(root, [])
+    page_chars = page.chars
+    top = _choose(root, stats)
+    if top is None:
+        return NativeResult([], 0.0, ("nothing scored",), page_chars)
+    nodes = _siblings(top, stats)
+    limit = sum(stats.by_id[n.mem_id].chars for n in nodes)
+    writer = _Writer(stats, vocab, include_tables=include_tables, limit=max(limit, 1))
+    for node in nodes:
+        tag = node.tag or ""
+        if tag in _INLINE:
+            writer.walk(node, "paragraph")
+            writer.flush("paragraph")
+        else:
+            writer.block(node, tag, "paragraph")
+    writer.flush("paragraph")
+    confidence, reasons = _confidence(writer.blocks, top, page_chars)
+    return NativeResult(writer.blocks, confidence, reasons, page_chars)
+
+
+def _confidence(blocks: list[RawBlock], top: _Stat, page_chars: int) -> tuple[float, tuple[str, ...]]:
+    chars = sum(len(b.text) for b in blocks)
+    reasons: list[str] = []
+    confidence = 1.0
+    if chars < 250:
+        reasons.append("short")
+        confidence = min(confidence, 0.2)
+    paragraphs = sum(1 for b in blocks if b.kind == "paragraph" and len(b.text) >= 80)
+    if paragraphs < 2:
+        reasons.append("few paragraphs")
+        confidence = min(confidence, 0.4)
+    if page_chars and chars < 0.2 * page_chars and chars < 3000:
+        reasons.append("small share of the page")
+        confidence = min(confidence, 0.4)
+    if top.link_density > 0.3:
+        reasons.append("link-heavy")
+        confidence = min(confidence, 0.5)
+    return confidence, tuple(reasons)
