@@ -78,6 +78,10 @@ _NEGATIVE = re.compile(
     r"newsletter|subscribe|recommend\w*|trending|popular)(?=$|[\s_-])"
 )
 _CLASS_WEIGHT = 25.0
+# Climbing to an ancestor for more of the story (see _climb).
+_CLIMB_GAIN = 1.3
+_CLIMB_PARAGRAPH_SHARE = 0.6
+_CLIMB_MAX_LINK_DENSITY = 0.2
 # Hints that name the article body outright.
 _BODY_HINTS = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
 _LANDMARK_HINTS = "article, [role=main], main, [role=article]"
@@ -178,6 +182,8 @@ class _Stat:
     commas: int = 0
     score: float = 0.0
     depth: int = 0
+    # characters of paragraph-like text below (undecayed): the story's mass
+    paragraphs: int = 0
 
     @property
     def link_density(self) -> float:
@@ -212,6 +218,7 @@ class _Stats:
         commas = 0
         chars = 0
         links = 0
+        paragraphs = 0
         path.append(stat)
         child = node.child
         while child is not None:
@@ -228,6 +235,7 @@ class _Stats:
                 chars += sub.chars
                 links += sub.chars if ctag == "a" else sub.links
                 commas += sub.commas
+                paragraphs += sub.paragraphs
                 if ctag in _INLINE and ctag != "a":
                     inline += sub.chars - sub.links
             child = child.next
@@ -240,8 +248,11 @@ class _Stats:
             length = stat.chars - stat.links
             if length >= _MIN_PARAGRAPH:
                 self._score_ancestors(path, 1.0 + commas + min(length / 100.0, 3.0))
+                paragraphs = length
         elif tag in _TEXT_CONTAINERS and own >= _MIN_PARAGRAPH:
             self._score_ancestors(path, 1.0 + min(own / 100.0, 3.0), include_self=stat)
+            paragraphs += own
+        stat.paragraphs = paragraphs
         return stat
 
     def _score_ancestors(
@@ -312,21 +323,38 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
             _is_inside(hint, top.node) and hstat.chars >= 0.5 * (top.chars or 1)
         ):
             return hstat
-    # climb while the parent holds substantially more non-link text without more links
+    return _climb(top, stats)
+
+
+def _climb(top: _Stat, stats: _Stats) -> _Stat:
+    """Move up while the parent adds only wrapping, or more of the story's paragraphs.
+
+    A body split into blocks (text, image, text: site builders, long guides) scores each
+    block apart; their common ancestor holds the story. It is taken when it holds clearly
+    more paragraph text, its text is still mostly paragraphs, and it is not a link farm.
+    """
     while True:
         parent = top.node.parent
         if parent is None or parent.tag in ("body", "html"):
-            break
+            return top
         pstat = stats.by_id.get(parent.mem_id)
         if pstat is None:
-            break
+            return top
+        density = pstat.link_density
         if pstat.chars - pstat.links <= 1.1 * (top.chars - top.links):
             # the parent adds nothing but wrapping
-            if pstat.link_density <= top.link_density + 0.05:
+            if density <= top.link_density + 0.05:
                 top = pstat
                 continue
-        break
-    return top
+            return top
+        if (
+            pstat.paragraphs >= _CLIMB_GAIN * top.paragraphs
+            and pstat.paragraphs >= _CLIMB_PARAGRAPH_SHARE * pstat.chars
+            and density < _CLIMB_MAX_LINK_DENSITY
+        ):
+            top = pstat
+            continue
+        return top
 
 
 def _is_inside(node: LexborNode, ancestor: LexborNode) -> bool:
