@@ -78,7 +78,7 @@ def test_speed_end_to_end(wcxb: Path) -> None:
     assert "| trafilatura.extract |" in out
     assert "newsclean[trafilatura] total" in out
     assert "median total / parse-only median =" in out or "was not measured" in out
-    assert "| mode | fallback ran | extractor used |" in out
+    assert "| mode | fallback ran | trafilatura runs/page | extractor used |" in out
     assert "Peak memory per call on the 2 largest pages" in out
     assert "Process peak RSS at the end" in out
 
