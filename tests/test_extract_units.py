@@ -205,3 +205,35 @@ def test_undeclared_western_text_prefers_windows_1252():
 def test_undeclared_czech_text_keeps_its_codec():
     text = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy, zaťal.</p>"
     assert "žluťoučký" in decode_html(text.encode("cp1250")).text
+
+
+def test_metadata_scan_matches_one_query_per_selector():
+    """The union query sorts its nodes back into exactly what each selector finds alone."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html(
+        "<html lang=en><head><title>T</title>"
+        '<meta name="Author" content=" Jane "><meta class="byline" name="x">'
+        '<meta property="og:title" content="">'
+        '<script type="Application/LD+JSON">{"@type": "NewsArticle"}</script>'
+        '<script class="byline">var x;</script>'
+        '<link rel="Canonical" href="/a"><link rel="canonical">'
+        '</head><body><svg><title>icon</title></svg><h1 class="byline">Head</h1>'
+        '<p itemprop="dateline">Paris</p><p itemprop="DATELINE">no</p>'
+        '<p class="xDatelinex">Rome</p><p class="DATELINE">no</p>'
+        '<html data-x="1"><meta content="late" itemprop="author">'
+        "</body></html>"
+    )
+    scan = metadata._scan(tree)
+    assert scan.scripts == tree.css('script[type="application/ld+json"]')
+    assert scan.h1s == tree.css("h1")
+    assert scan.title == tree.css_first("title")
+    assert scan.html == tree.css_first("html")
+    assert scan.canonical == tree.css_first("link[rel=canonical][href]")
+    assert scan.datelines == tree.css(metadata._DATELINE_SELECTOR)
+    assert scan.meta == {"author": ["Jane", "late"]}
+    # a node matching several selectors of a list comes once per selector
+    tree = parse_html('<div class="dateline byline" itemprop="dateline">x</div><p class=byline>y')
+    assert len(tree.css(metadata._DATELINE_SELECTOR)) == 4
+    assert metadata._scan(tree).datelines == tree.css(metadata._DATELINE_SELECTOR)
