@@ -193,9 +193,29 @@ def test_a_failing_extractor_becomes_a_warning(monkeypatch):
         raise ValueError("boom")
 
     monkeypatch.setattr(trafilatura, "bare_extraction", broken)
-    article = newsclean.clean_html("<html><body><article>" + PARAGRAPH + "</article></body>")
-    assert article.text == ""
-    assert any("ValueError: boom" in w for w in article.warnings)
+    page = "<html><body><article>" + PARAGRAPH + "</article></body>"
+    only = newsclean.clean_html(page, options=newsclean.Options(extractor="trafilatura"))
+    assert only.text == ""
+    assert any("ValueError: boom" in w for w in only.warnings)
+    # auto: the short native result asks trafilatura, which fails; the native body stays
+    auto = newsclean.clean_html(page)
+    assert auto.text == PARAGRAPH.replace("<p>", "").replace("</p>", "").strip()
+    assert auto.extractor == "native"
+    assert any("ValueError: boom" in w for w in auto.warnings)
+
+
+def test_a_failing_native_extractor_falls_back_with_a_warning(monkeypatch):
+    from newsclean import _pipeline
+
+    def broken(*args, **kwargs):
+        raise ValueError("native boom")
+
+    monkeypatch.setattr(_pipeline, "extract_native", broken)
+    page = "<html><body><article>" + PARAGRAPH * 6 + "</article></body>"
+    article = newsclean.clean_html(page)
+    assert article.extractor == "trafilatura"
+    assert "A sentence long enough" in article.text
+    assert any("native extractor failed: ValueError: native boom" in w for w in article.warnings)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from newsclean._errors import OptionsError
 
 __all__ = ["Extractor", "Options"]
 
-Extractor = Literal["trafilatura"]
+Extractor = Literal["auto", "native", "trafilatura"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,8 +20,12 @@ class Options:
     False
 
     Attributes:
-        extractor: the body extractor. ``"trafilatura"`` runs trafilatura on the DOM that
-            newsclean has already cleaned of boilerplate.
+        extractor: the body extractor. ``"auto"`` (the default) runs newsclean's own
+            extractor on the parsed page and asks trafilatura for a second opinion only when
+            the native result is weak (short, few paragraphs, a small share of the page,
+            link-heavy); ``"native"`` never calls trafilatura; ``"trafilatura"`` runs
+            trafilatura on the DOM newsclean has already cleaned of boilerplate. The record's
+            ``extractor`` field says which one produced the body.
         include_tables: keep tables in the body.
         include_comments: keep reader comments (normally boilerplate).
         date_fallback: when no structured date exists, let htmldate search the page.
@@ -40,7 +44,7 @@ class Options:
             ``vocab/*.json``) merged into the built-in vocabulary.
     """
 
-    extractor: Extractor = "trafilatura"
+    extractor: Extractor = "auto"
     include_tables: bool = True
     include_comments: bool = False
     date_fallback: bool = True
@@ -52,7 +56,7 @@ class Options:
     vocabulary_files: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        if self.extractor not in ("trafilatura",):
+        if self.extractor not in ("auto", "native", "trafilatura"):
             raise OptionsError(f"unknown extractor {self.extractor!r}")
         if self.max_html_chars <= 0 or self.max_extract_chars <= 0:
             raise OptionsError("max_html_chars and max_extract_chars must be positive")

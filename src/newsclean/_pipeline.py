@@ -14,6 +14,7 @@ from time import perf_counter
 from newsclean._decode import decode_html, maybe_gunzip
 from newsclean._dom import (
     MANY_CONTAINER_TAGS,
+    LexborHTMLParser,
     count_container_tags,
     flatten_deep_nesting,
     flatten_text_nesting,
@@ -21,9 +22,10 @@ from newsclean._dom import (
 )
 from newsclean._errors import NoContentError
 from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
-from newsclean._extract.boilerplate import strip_boilerplate
+from newsclean._extract.boilerplate import VocabularyPruner, strip_boilerplate
 from newsclean._extract.dates import date_is_visible, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
+from newsclean._extract.native import NativeResult, extract_native
 from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
@@ -44,6 +46,10 @@ MIN_BODY_CHARS = 250
 # articles; the second run happens on about one page in nine.
 WEAK_SHARE = 0.3
 RETRY_GAIN = 2.0
+# In auto mode a native result below this confidence gets trafilatura's second opinion.
+AUTO_MIN_CONFIDENCE = 0.5
+# ... and keeps its own result when trafilatura's is under this share of it.
+AUTO_KEEP_NATIVE_SHARE = 0.5
 # Share of control characters in the first bytes above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
 # C0 controls other than tab, newline, form feed and carriage return
@@ -79,39 +85,78 @@ def _blocks_from_article_body(article_body: str) -> list[RawBlock]:
     return [RawBlock("paragraph", p) for p in paragraphs if p]
 
 
-def _choose_body(
+def _second_opinion(
     primary: BodyResult,
     *,
     raw_html: str,
     url: str | None,
     options: Options,
-    md: Metadata,
     page_chars: int,
-    warnings: list[str],
 ) -> BodyResult:
-    """Second opinions for weak extractions: the untouched page, then JSON-LD articleBody.
+    """trafilatura on the untouched page, for a weak trafilatura extraction of the cleaned one.
 
     An extraction is weak when it is short, or when it holds under a third of the text the
     DOM stage left: our removals can change which container trafilatura settles on, and the
     page as served then gives the fuller body.
     """
-    best = primary
-    ours = _text_length(best.blocks)
+    ours = _text_length(primary.blocks)
     if ours < MIN_BODY_CHARS or ours < WEAK_SHARE * page_chars:
         retry = EXTRACTORS["trafilatura"].extract(
             raw_html[: options.max_extract_chars], url=url, options=options
         )
         theirs = _text_length(retry.blocks)
         if (ours < MIN_BODY_CHARS and theirs > ours) or theirs > RETRY_GAIN * ours:
-            best = BodyResult(retry.blocks, f"{retry.extractor}:raw")
+            return BodyResult(retry.blocks, f"{retry.extractor}:raw")
+    return primary
+
+
+def _article_body_gate(best: BodyResult, md: Metadata, warnings: list[str]) -> BodyResult:
+    """JSON-LD ``articleBody`` replaces a DOM extraction that is short or half of it."""
     if md.article_body:
         body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
         ours = _text_length(best.blocks)
         theirs = _text_length(body_blocks)
         if theirs >= 500 and (ours < 200 or ours < 0.5 * theirs):
             warnings.append("body taken from JSON-LD articleBody")
-            best = BodyResult(body_blocks, "jsonld")
+            return BodyResult(body_blocks, "jsonld")
     return best
+
+
+def _trafilatura_body(
+    tree: LexborHTMLParser,
+    *,
+    raw_html: str,
+    url: str | None,
+    options: Options,
+    warnings: list[str],
+) -> BodyResult:
+    """trafilatura on the cleaned page, with the depth retry and the raw-page second opinion."""
+    cleaned_html = tree.html or ""
+    if len(cleaned_html) > options.max_extract_chars:
+        warnings.append(f"cleaned page cut at {options.max_extract_chars} characters")
+        cleaned_html = cleaned_html[: options.max_extract_chars]
+    extractor = EXTRACTORS["trafilatura"]
+    primary = extractor.extract(cleaned_html, url=url, options=options)
+    if primary.error:
+        warnings.append(f"{primary.extractor} failed: {primary.error}")
+    if _text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
+        depth = min(options.max_depth, LIBXML2_MAX_DEPTH)
+        if flatten_deep_nesting(tree.root, max_depth=depth):
+            warnings.append(f"nesting deeper than {depth} levels flattened")
+            primary = extractor.extract(tree.html or "", url=url, options=options)
+    page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
+    return _second_opinion(
+        primary, raw_html=raw_html, url=url, options=options, page_chars=page_chars
+    )
+
+
+def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
+    """Between a weak native result and trafilatura's, the one more likely to be the story."""
+    ours = _text_length(native.blocks)
+    theirs = _text_length(fallback.blocks)
+    if theirs == 0 or (ours >= MIN_BODY_CHARS and theirs < AUTO_KEEP_NATIVE_SHARE * ours):
+        return BodyResult(native.blocks, "native")
+    return fallback
 
 
 def _day(value: datetime | date) -> date:
@@ -178,36 +223,42 @@ def run_pipeline(
     clock.lap("parse")
     md = harvest_metadata(tree, url=url, vocab=vocab)
     clock.lap("metadata")
-    page_text = " ".join((tree.body.text(separator=" ") if tree.body else "").split()).lower()
-    strip_boilerplate(tree, vocab, include_comments=options.include_comments)
-    cleaned_html = tree.html or ""
-    if len(cleaned_html) > options.max_extract_chars:
-        warnings.append(f"cleaned page cut at {options.max_extract_chars} characters")
-        cleaned_html = cleaned_html[: options.max_extract_chars]
-
-    clock.lap("dom")
-    extractor = EXTRACTORS[options.extractor]
-    primary = extractor.extract(cleaned_html, url=url, options=options)
-    if primary.error:
-        warnings.append(f"{primary.extractor} failed: {primary.error}")
-    if _text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
-        depth = min(options.max_depth, LIBXML2_MAX_DEPTH)
-        if flatten_deep_nesting(tree.root, max_depth=depth):
-            warnings.append(f"nesting deeper than {depth} levels flattened")
-            primary = extractor.extract(tree.html or "", url=url, options=options)
-    page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
-    clock.lap("body")
-    body = _choose_body(
-        primary,
-        raw_html=text,
-        url=url,
-        options=options,
-        md=md,
-        page_chars=page_chars,
-        warnings=warnings,
+    # the page as its readers see it, for "does the page show this date?"; read before the
+    # DOM stage removes headers and bylines, and only when the answer can matter
+    page_text = ""
+    if options.date_fallback and md.published is not None and tree.body is not None:
+        page_text = tree.body.text(separator=" ").lower()
+    native_mode = options.extractor != "trafilatura"
+    report = strip_boilerplate(
+        tree, vocab, include_comments=options.include_comments, vocabulary=not native_mode
     )
+    clock.lap("dom")
 
-    clock.lap("fallback")
+    root = tree.body or tree.root
+    native: NativeResult | None = None
+    if native_mode and root is not None:
+        # the class/id vocabulary pass runs inside the native walk: one visit per element
+        pruner = VocabularyPruner(
+            tree, vocab, include_comments=options.include_comments, page_chars=report.page_chars
+        )
+        try:
+            native = extract_native(root, pruner=pruner, include_tables=options.include_tables)
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
+            # a bug of ours on an odd page must not cost the caller the page: trafilatura
+            # takes over and the record says why
+            warnings.append(f"native extractor failed: {type(exc).__name__}: {exc}")
+    clock.lap("body")
+    if native is not None and (
+        options.extractor == "native" or native.confidence >= AUTO_MIN_CONFIDENCE
+    ):
+        body = BodyResult(native.blocks, "native")
+    else:
+        body = _trafilatura_body(tree, raw_html=text, url=url, options=options, warnings=warnings)
+        if native is not None:
+            body = _auto_choice(native, body)
+        clock.lap("fallback" if native_mode else "body")
+    body = _article_body_gate(body, md, warnings)
+    clock.lap("body")
     published = md.published
     default_year = published.year if published else None
     normalized = normalize_blocks(
@@ -235,7 +286,7 @@ def run_pipeline(
         # the date the page shows its readers: let htmldate look at the page
         or (md.published is not None and not date_is_visible(md.published, page_text))
     ):
-        shown = find_shown_date(cleaned_html[:HTMLDATE_MAX_CHARS], url)
+        shown = find_shown_date((tree.html or "")[:HTMLDATE_MAX_CHARS], url)
         if shown is not None and (published is None or _day(shown) != _day(published)):
             published = shown
 

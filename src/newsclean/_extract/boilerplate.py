@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
 from newsclean._vocab import Vocabulary
 
-__all__ = ["CleaningReport", "strip_boilerplate"]
+__all__ = ["CleaningReport", "VocabularyPruner", "strip_boilerplate"]
 
 NEVER_CONTENT = ", ".join(
     (
@@ -99,6 +99,8 @@ class CleaningReport:
     never_content: int
     chrome: int
     vocabulary: int
+    # the page's text length after never-content removal: the yardstick for "small"
+    page_chars: int = 0
 
 
 def _text_length(node: LexborNode) -> int:
@@ -110,9 +112,18 @@ def _holds_content(node: LexborNode) -> bool:
 
 
 def strip_boilerplate(
-    tree: LexborHTMLParser, vocab: Vocabulary, *, include_comments: bool = False
+    tree: LexborHTMLParser,
+    vocab: Vocabulary,
+    *,
+    include_comments: bool = False,
+    vocabulary: bool = True,
 ) -> CleaningReport:
-    """Remove boilerplate elements from ``tree`` in place; return what went."""
+    """Remove boilerplate elements from ``tree`` in place; return what went.
+
+    With ``vocabulary=False`` the class/id pass is left to the caller, which runs
+    :class:`VocabularyPruner` inside its own walk over the tree (the native extractor does,
+    to visit every element once).
+    """
     never = 0
     for node in tree.css(NEVER_CONTENT):
         node.remove()
@@ -136,24 +147,77 @@ def strip_boilerplate(
             node.remove()
             chrome += 1
 
-    categories = REMOVABLE_CATEGORIES - ({"comments"} if include_comments else set())
+    if not vocabulary:
+        return CleaningReport(never, chrome, 0, page_length)
+    pruner = VocabularyPruner(
+        tree, vocab, include_comments=include_comments, page_chars=page_length
+    )
     removed = 0
     for node in tree.css("[class], [id]"):
-        if node.tag in ("html", "body", "article", "main"):
+        category = pruner.category(node, node.tag or "")
+        if category is None:
             continue
+        if pruner.removable(node, category, _text_length(node)):
+            node.remove()
+            removed += 1
+    return CleaningReport(never, chrome, removed, page_length)
+
+
+class VocabularyPruner:
+    """Judges containers by the boilerplate category their class or id names.
+
+    A container goes when its category is removable and it holds under
+    ``MAX_REMOVED_SHARE`` of the page's text, unless it is or holds the article (``<article>``,
+    ``<main>``, ``itemprop=articleBody``). Matches kept for size or for holding an article are
+    remembered in ``kept`` (mem_id -> category) so that a later stage can prune them relative
+    to the article instead (a "related" block of ``<article>`` teaser cards inside the story).
+    """
+
+    __slots__ = ("categories", "content", "kept", "limit", "vocab")
+
+    def __init__(
+        self,
+        tree: LexborHTMLParser,
+        vocab: Vocabulary,
+        *,
+        include_comments: bool,
+        page_chars: int | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.categories = REMOVABLE_CATEGORIES - ({"comments"} if include_comments else set())
+        if page_chars is None:
+            root = tree.body or tree.root
+            page_chars = _text_length(root) if root is not None else 0
+        self.limit = MAX_REMOVED_SHARE * max(page_chars, 1)
+        # the content markers and all their ancestors: never removed by vocabulary
+        self.content: set[int] = set()
+        for marker in tree.css(CONTENT_MARKERS):
+            node: LexborNode | None = marker
+            while node is not None and node.mem_id not in self.content:
+                self.content.add(node.mem_id)
+                node = node.parent
+        self.kept: dict[int, str] = {}
+
+    def category(self, node: LexborNode, tag: str) -> str | None:
+        """The node's removable category, ``None`` when its class/id names none."""
+        if tag in ("html", "body"):
+            return None
         marker = class_and_id(node)
-        category = vocab.boilerplate_category(marker)
-        if category is None or category not in categories:
-            continue
+        if marker == " ":
+            return None
+        category = self.vocab.boilerplate_category(marker)
+        if category is None or category not in self.categories:
+            return None
+        return category
+
+    def removable(self, node: LexborNode, category: str, chars: int) -> bool:
+        """Whether a node whose class/id named ``category`` goes, given its text length."""
         if attr(node, "itemprop") in ("articleBody", "text"):
-            continue
-        if _holds_content(node):
-            continue
-        if _text_length(node) >= MAX_REMOVED_SHARE * page_length:
-            continue
-        node.remove()
-        removed += 1
-    return CleaningReport(never, chrome, removed)
+            return False
+        if node.mem_id in self.content or chars >= self.limit:
+            self.kept[node.mem_id] = category
+            return False
+        return True
 
 
 def _inside_content(node: LexborNode) -> bool:

@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsclean._dom import LexborNode, attr, class_and_id
+from newsclean._dom import LexborNode, class_and_id
 from newsclean._extract.body import RawBlock
+from newsclean._extract.boilerplate import VocabularyPruner
 
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
-    from newsclean._vocab import Vocabulary
 
 __all__ = ["NativeResult", "extract_native"]
 
@@ -151,24 +151,14 @@ _SKIP = frozenset(
         "meter",
     }
 )
-# Categories of class/id vocabulary pruned inside the chosen container when small.
-_PRUNED_CATEGORIES = frozenset(
-    {
-        "share",
-        "newsletter",
-        "related",
-        "consent",
-        "navigation",
-        "tags",
-        "comments",
-        "ads",
-        "legal",
-        "overlay",
-        "screen_reader",
-        "author_box",
-    }
-)
 _PRUNE_MAX_SHARE = 0.5
+# Formatting elements whose class never names a boilerplate container worth a look.
+_NO_VOCABULARY = frozenset(
+    {"a", "b", "i", "em", "strong", "br", "img", "source", "picture", "sup", "sub", "abbr", "u"}
+)
+# Never joined to the body as more of the story: an article's header holds its title, dek
+# and byline, which the record carries as fields.
+_NOT_SIBLINGS = frozenset({"header", "footer", "aside", "nav", "h1", "figure", "form"})
 # Link farms: a list or container whose text is mostly links.
 _LINK_FARM_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li", "header"})
 
@@ -203,11 +193,12 @@ class NativeResult:
 class _Stats:
     """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk."""
 
-    __slots__ = ("by_id", "scored")
+    __slots__ = ("by_id", "pruner", "scored")
 
-    def __init__(self) -> None:
+    def __init__(self, pruner: VocabularyPruner | None = None) -> None:
         self.by_id: dict[int, _Stat] = {}
         self.scored: list[_Stat] = []
+        self.pruner = pruner
 
     def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
         tag = node.tag or ""
@@ -231,6 +222,15 @@ class _Stats:
                         direct += n
                         commas += text.count(",")
             elif ctag and ctag[0] != "-":
+                if self.pruner is not None and ctag not in _NO_VOCABULARY:
+                    category = self.pruner.category(child, ctag)
+                    if category is not None and self.pruner.removable(
+                        child, category, len(child.text(deep=True, separator=" ", strip=True))
+                    ):
+                        following = child.next
+                        child.remove()
+                        child = following
+                        continue
                 sub = self.measure(child, path)
                 chars += sub.chars
                 links += sub.chars if ctag == "a" else sub.links
@@ -378,15 +378,14 @@ def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
     while child is not None:
         if child.mem_id == top.node.mem_id:
             nodes.append(child)
-        elif child.tag and child.tag[0] != "-":
+        elif child.tag and child.tag[0] != "-" and child.tag not in _NOT_SIBLINGS:
             sstat = stats.by_id.get(child.mem_id)
             if sstat is not None and sstat.chars:
                 length = sstat.chars - sstat.links
                 density = sstat.link_density
-                if sstat.score and _final_score(sstat) >= threshold and density < 0.33:
-                    nodes.append(child)
-                elif child.tag == "p" and (
-                    (length > 80 and density < 0.25) or (0 < length <= 80 and density == 0)
+                if (sstat.score and _final_score(sstat) >= threshold and density < 0.33) or (
+                    child.tag == "p"
+                    and ((length > 80 and density < 0.25) or (0 < length <= 80 and density == 0))
                 ):
                     nodes.append(child)
         child = child.next
@@ -395,8 +394,11 @@ def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
 
 def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
     """A table of data (rows and cells) rather than page layout."""
-    if table.css_first("table, p, div > div, article, h1, h2, h3") is not None:
-        return False
+    own = table.mem_id
+    # lexbor's css() matches the node itself too
+    for inner in table.css("table, p, div > div, article, h1, h2, h3"):
+        if inner.mem_id != own:
+            return False
     for cell in table.css("td, th"):
         cstat = stats.by_id.get(cell.mem_id)
         if cstat is not None and cstat.chars > 400:
@@ -407,11 +409,13 @@ def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
 class _Writer:
     """Turns the chosen container into blocks, pruning boilerplate inside it."""
 
-    __slots__ = ("blocks", "buffer", "include_tables", "limit", "stats", "vocab")
+    __slots__ = ("blocks", "buffer", "include_tables", "kept", "limit", "stats")
 
-    def __init__(self, stats: _Stats, vocab: Vocabulary, *, include_tables: bool, limit: int):
+    def __init__(
+        self, stats: _Stats, kept: dict[int, str], *, include_tables: bool, limit: int
+    ) -> None:
         self.stats = stats
-        self.vocab = vocab
+        self.kept = kept
         self.include_tables = include_tables
         self.limit = limit
         self.blocks: list[RawBlock] = []
@@ -422,8 +426,11 @@ class _Writer:
             return
         text = "".join(self.buffer)
         self.buffer.clear()
-        lines = (" ".join(line.split()) for line in text.split("\n"))
-        cleaned = "\n".join(line for line in lines if line)
+        if "\n" in text:
+            lines = (" ".join(line.split()) for line in text.split("\n"))
+            cleaned = "\n".join(line for line in lines if line)
+        else:
+            cleaned = " ".join(text.split())
         if cleaned:
             self.blocks.append(RawBlock(kind, cleaned, level))
 
@@ -433,11 +440,10 @@ class _Writer:
         stat = self.stats.by_id.get(node.mem_id)
         if stat is None or stat.chars == 0:
             return tag not in ("br", "img", "hr")
-        marker = class_and_id(node)
-        if marker.strip() and stat.chars < _PRUNE_MAX_SHARE * self.limit:
-            category = self.vocab.boilerplate_category(marker)
-            if category in _PRUNED_CATEGORIES and attr(node, "itemprop") != "articleBody":
-                return True
+        if node.mem_id in self.kept and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+            # a boilerplate-named container the DOM stage kept as large for the page is
+            # small for the article: it goes now
+            return True
         if tag in _LINK_FARM_TAGS and stat.links:
             density = stat.link_density
             if tag in ("p", "li"):
@@ -488,9 +494,7 @@ class _Writer:
             inner: BlockKind = "quote" if kind == "quote" else "list_item"
         elif tag == "blockquote":
             inner = "quote"
-        elif tag == "p" and kind in ("list_item", "quote"):
-            inner = kind
-        elif kind in ("list_item", "quote"):
+        elif (tag == "p" and kind in ("list_item", "quote")) or kind in ("list_item", "quote"):
             inner = kind
         else:
             inner = "paragraph"
@@ -508,10 +512,17 @@ class _Writer:
 
 
 def extract_native(
-    root: LexborNode, *, vocab: Vocabulary, include_tables: bool = True
+    root: LexborNode,
+    *,
+    pruner: VocabularyPruner | None = None,
+    include_tables: bool = True,
 ) -> NativeResult:
-    """Find and serialise the article body under ``root`` (normally ``<body>``)."""
-    stats = _Stats()
+    """Find and serialise the article body under ``root`` (normally ``<body>``).
+
+    ``pruner``, when given, removes boilerplate-named containers during the stats walk (the
+    DOM stage's class/id pass, folded into this walk so every element is visited once).
+    """
+    stats = _Stats(pruner)
     page = stats.measure(root, [])
     page_chars = page.chars
     top = _choose(root, stats)
@@ -519,7 +530,8 @@ def extract_native(
         return NativeResult([], 0.0, ("nothing scored",), page_chars)
     nodes = _siblings(top, stats)
     limit = sum(stats.by_id[n.mem_id].chars for n in nodes)
-    writer = _Writer(stats, vocab, include_tables=include_tables, limit=max(limit, 1))
+    kept = pruner.kept if pruner is not None else {}
+    writer = _Writer(stats, kept, include_tables=include_tables, limit=max(limit, 1))
     for node in nodes:
         tag = node.tag or ""
         if tag in _INLINE:
@@ -532,7 +544,9 @@ def extract_native(
     return NativeResult(writer.blocks, confidence, reasons, page_chars)
 
 
-def _confidence(blocks: list[RawBlock], top: _Stat, page_chars: int) -> tuple[float, tuple[str, ...]]:
+def _confidence(
+    blocks: list[RawBlock], top: _Stat, page_chars: int
+) -> tuple[float, tuple[str, ...]]:
     chars = sum(len(b.text) for b in blocks)
     reasons: list[str] = []
     confidence = 1.0
