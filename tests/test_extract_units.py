@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -237,3 +237,61 @@ def test_metadata_scan_matches_one_query_per_selector():
     tree = parse_html('<div class="dateline byline" itemprop="dateline">x</div><p class=byline>y')
     assert len(tree.css(metadata._DATELINE_SELECTOR)) == 4
     assert metadata._scan(tree).datelines == tree.css(metadata._DATELINE_SELECTOR)
+
+
+def _normalize_text_reference(text: str) -> str:
+    """normalize_text as first written: translate, NFC, then every space run per line."""
+    import html
+    import re
+    import unicodedata
+
+    invisible = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+    spaces = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+    if "&" in text:
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text.translate(invisible))
+    lines = (spaces.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain text",
+        "  lead and trail  ",
+        "two  spaces",
+        "tab\there",
+        "nbsp\u00a0here and \u00a0 mixed \u2000\u2001 runs",
+        "a \u200b b",
+        "soft\u00adhyphen and zero\u200bwidth\ufeff",
+        "line one\n\n  line two \n\t\n three",
+        "e\u0301 composed",
+        "&amp;nbsp; &nbsp;x&#8203;y &lt;b&gt;",
+        "\u3000ideographic\u3000space\u205f\u202f",
+        "\r\ncarriage\r\nreturns\x0b",
+        "",
+        "\u200b",
+        " \n \u00a0 \n",
+    ],
+)
+def test_normalize_text_matches_reference(text):
+    assert normalize_text(text) == _normalize_text_reference(text)
+
+
+def test_date_is_visible_matches_a_full_scan():
+    """Looking only around the year's occurrences finds what scanning every form finds."""
+    import random
+
+    from newsclean._extract.dates import _visible_forms, date_is_visible
+
+    rng = random.Random(7)
+    words = ["news", "2024", "2023", "on", "august", "aug.", "25,", "25", "8/25/", "-08-25", "x"]
+    day = date(2024, 8, 25)
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        text = text.replace("/ ", "/").replace(" -", "-")
+        expected = any(form in text for form in _visible_forms(day))
+        assert date_is_visible(day, text) == expected, text
+    many = " ".join(["2024"] * 100) + " august 25, 2024"
+    assert date_is_visible(day, many)
+    assert date_is_visible(datetime(2024, 8, 25, 9, 0, tzinfo=UTC), "posted 2024-08-25 09:00")

@@ -23,8 +23,13 @@ from newsclean._vocab import Vocabulary, normalize_line
 
 __all__ = ["NormalizedBody", "normalize_blocks", "normalize_text"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+# Runs of spaces become one plain space. Only runs that change are matched (two or more, or
+# holding an odd space), and only texts that need it are rewritten: almost none do.
+_ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_SPACES = re.compile(f" [ {_ODD_SPACES}]+|[{_ODD_SPACES}][ {_ODD_SPACES}]*")
+_UNUSUAL = re.compile(f"[{_INVISIBLE_CHARS}{_ODD_SPACES}]")
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
 
 
@@ -36,8 +41,16 @@ def normalize_text(text: str) -> str:
     """
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if _UNUSUAL.search(text):
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", text.translate(_INVISIBLE)))
+    else:
+        # NFC makes no odd space out of other characters (only U+2000/1 map, to U+2002/3)
+        text = unicodedata.normalize("NFC", text)
+        if "  " in text:
+            text = _SPACES.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -52,10 +65,6 @@ class NormalizedBody:
     dateline_date: date | None = None
 
 
-def _same(a: str, b: str | None) -> bool:
-    return b is not None and normalize_line(a) == normalize_line(b)
-
-
 def normalize_blocks(
     raw_blocks: list[RawBlock],
     *,
@@ -68,13 +77,15 @@ def normalize_blocks(
     result = NormalizedBody()
     texts = [(b.kind, normalize_text(b.text), b.level) for b in raw_blocks]
     texts = [t for t in texts if t[1]]
+    title_key = normalize_line(title) if title is not None else None
 
     kept: list[tuple[str, str, int | None]] = []
     seen: set[str] = set()
     for index, (kind, text, level) in enumerate(texts):
+        # one vocabulary key per block serves every lookup below (they all normalise alike)
         key = normalize_line(text)
         at_top = not any(k != "heading" for k, _, _ in kept)
-        if at_top and _same(text, title):
+        if at_top and key == title_key:
             continue
         if is_agency_slug(text):
             # a wire story ends at its editors' slug; what follows is the site's
@@ -82,7 +93,7 @@ def normalize_blocks(
                 break
             continue
         # the end markers are the vocabulary's (vocab/<lang>.json 'end_markers')
-        if vocab.is_end_marker(text) and kind in ("heading", "paragraph") and index > 2:
+        if index > 2 and kind in ("heading", "paragraph") and vocab.is_end_marker_key(key):
             rest = sum(len(t) for _, t, _ in texts[index + 1 :])
             before = sum(len(t) for _, t, _ in kept)
             if rest < 0.6 * before:
@@ -90,7 +101,7 @@ def normalize_blocks(
         if (
             kind in ("paragraph", "heading", "list_item")
             and "\n" not in text
-            and (vocab.is_boilerplate_line(text) or key in extra_phrases)
+            and (vocab.is_boilerplate_key(key) or key in extra_phrases)
         ):
             continue
         if len(kept) < 3 and kind == "paragraph" and len(text) < 80 and _BYLINE.match(text):

@@ -63,7 +63,10 @@ class Vocabulary:
 
     def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
         """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
-        key = normalize_line(line)
+        return self.is_boilerplate_key(normalize_line(line), max_prefix_words=max_prefix_words)
+
+    def is_boilerplate_key(self, key: str, *, max_prefix_words: int = 25) -> bool:
+        """:meth:`is_boilerplate_line` for a line already passed through :func:`normalize_line`."""
         if not key:
             return True
         if key in self.lines:
@@ -78,7 +81,10 @@ class Vocabulary:
         >>> load_vocabulary().is_end_marker("RELATED CONTENT")
         True
         """
-        key = normalize_line(line)
+        return self.is_end_marker_key(normalize_line(line))
+
+    def is_end_marker_key(self, key: str) -> bool:
+        """:meth:`is_end_marker` for a line already passed through :func:`normalize_line`."""
         return key in self.end_markers or bool(self.end_pattern.search(key))
 
     def is_teaser(self, line: str) -> bool:

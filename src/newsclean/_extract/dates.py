@@ -61,6 +61,12 @@ def parse_date(raw: str | None) -> datetime | date | None:
     return parsed
 
 
+# The longest form around its year: "september 30, " before it, "-09-30" after it.
+_BEFORE_YEAR = 16
+_AFTER_YEAR = 4 + 6
+_MAX_YEAR_WINDOWS = 64
+
+
 def _visible_forms(day: date) -> list[str]:
     y, m, d = day.year, day.month, day.day
     month, mon = day.strftime("%B").lower(), day.strftime("%b").lower()
@@ -95,7 +101,18 @@ def date_is_visible(value: date, page_text: str) -> bool:
     False
     """
     day = value.date() if isinstance(value, datetime) else value
-    return any(form in page_text for form in _visible_forms(day))
+    # every form holds the year: look only around its occurrences (few, on most pages)
+    year = str(day.year)
+    start = page_text.find(year)
+    if start < 0:
+        return False
+    windows: list[str] = []
+    while start >= 0 and len(windows) < _MAX_YEAR_WINDOWS:
+        windows.append(page_text[max(start - _BEFORE_YEAR, 0) : start + _AFTER_YEAR])
+        start = page_text.find(year, start + 1)
+    # no form holds a line break, so none can straddle two windows
+    text = "\n".join(windows) if start < 0 else page_text
+    return any(form in text for form in _visible_forms(day))
 
 
 def find_shown_date(html: str, url: str | None) -> datetime | date | None:
