@@ -163,17 +163,22 @@ _NOT_SIBLINGS = frozenset({"header", "footer", "aside", "nav", "h1", "figure", "
 _LINK_FARM_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li", "header"})
 
 
-@dataclass(slots=True)
 class _Stat:
-    node: LexborNode
-    tag: str
-    chars: int = 0
-    links: int = 0
-    commas: int = 0
-    score: float = 0.0
-    depth: int = 0
-    # characters of paragraph-like text below (undecayed): the story's mass
-    paragraphs: int = 0
+    """One element's numbers from the stats walk."""
+
+    __slots__ = ("chars", "commas", "flat", "links", "node", "paragraphs", "score", "tag")
+
+    def __init__(self, node: LexborNode, tag: str) -> None:
+        self.node = node
+        self.tag = tag
+        self.chars = 0
+        self.links = 0
+        self.commas = 0
+        self.score = 0.0
+        # characters of paragraph-like text below (undecayed): the story's mass
+        self.paragraphs = 0
+        # only text and inline elements below, no <br>: lexbor can serialise it in one call
+        self.flat = True
 
     @property
     def link_density(self) -> float:
@@ -193,23 +198,26 @@ class NativeResult:
 class _Stats:
     """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk."""
 
-    __slots__ = ("by_id", "pruner", "scored")
+    __slots__ = ("by_id", "final", "pruner", "scored")
 
     def __init__(self, pruner: VocabularyPruner | None = None) -> None:
         self.by_id: dict[int, _Stat] = {}
+        self.final: dict[int, float] = {}
         self.scored: list[_Stat] = []
         self.pruner = pruner
 
     def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
         tag = node.tag or ""
-        stat = _Stat(node, tag, depth=len(path))
+        stat = _Stat(node, tag)
         self.by_id[node.mem_id] = stat
+        pruner = self.pruner
         direct = 0  # text nodes directly inside
-        inline = 0  # direct text plus inline children's non-link text
+        inline = 0  # inline children's non-link text
         commas = 0
         chars = 0
         links = 0
         paragraphs = 0
+        flat = True
         path.append(stat)
         child = node.child
         while child is not None:
@@ -222,9 +230,9 @@ class _Stats:
                         direct += n
                         commas += text.count(",")
             elif ctag and ctag[0] != "-":
-                if self.pruner is not None and ctag not in _NO_VOCABULARY:
-                    category = self.pruner.category(child, ctag)
-                    if category is not None and self.pruner.removable(
+                if pruner is not None and ctag not in _NO_VOCABULARY:
+                    category = pruner.category(child, ctag)
+                    if category is not None and pruner.removable(
                         child, category, len(child.text(deep=True, separator=" ", strip=True))
                     ):
                         following = child.next
@@ -236,16 +244,22 @@ class _Stats:
                 links += sub.chars if ctag == "a" else sub.links
                 commas += sub.commas
                 paragraphs += sub.paragraphs
-                if ctag in _INLINE and ctag != "a":
-                    inline += sub.chars - sub.links
+                if ctag in _INLINE:
+                    if ctag != "a":
+                        inline += sub.chars - sub.links
+                    if not sub.flat:
+                        flat = False
+                else:
+                    flat = False
             child = child.next
         path.pop()
         own = direct + inline
-        stat.chars = chars + direct
+        stat.chars = chars = chars + direct
         stat.links = links
         stat.commas = commas
+        stat.flat = flat
         if tag in _SCORED:
-            length = stat.chars - stat.links
+            length = chars - links
             if length >= _MIN_PARAGRAPH:
                 self._score_ancestors(path, 1.0 + commas + min(length / 100.0, 3.0))
                 paragraphs = length
@@ -254,6 +268,11 @@ class _Stats:
             paragraphs += own
         stat.paragraphs = paragraphs
         return stat
+
+    def score_of(self, stat: _Stat) -> float:
+        """The final score, from the ranking when it was ranked."""
+        score = self.final.get(stat.node.mem_id)
+        return _final_score(stat) if score is None else score
 
     def _score_ancestors(
         self, path: list[_Stat], score: float, include_self: _Stat | None = None
@@ -291,16 +310,23 @@ def _final_score(stat: _Stat) -> float:
     return base * (1.0 - stat.link_density)
 
 
+def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
+    """Scored candidates with their final scores, best first (each score computed once)."""
+    scored = [(_final_score(s), s) for s in stats.scored]
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    stats.final = {s.node.mem_id: score for score, s in scored}
+    return scored
+
+
 def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
     """The element that holds the article, or ``None`` when nothing scored."""
     if not stats.scored:
         return None
-    ranked = sorted(stats.scored, key=_final_score, reverse=True)
-    top = ranked[0]
-    top_score = _final_score(top)
+    ranked = _ranked(stats)
+    top_score, top = ranked[0]
 
     # readability: an ancestor shared by three or more near-ties holds the article
-    near = [s for s in ranked[1:6] if _final_score(s) >= 0.75 * top_score]
+    near = [s for score, s in ranked[1:6] if score >= 0.75 * top_score]
     if len(near) >= 2:
         parent = top.node.parent
         while parent is not None and parent.tag not in ("body", "html"):
@@ -372,7 +398,7 @@ def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
     parent = top.node.parent
     if parent is None or top.tag in ("body", "html"):
         return [top.node]
-    threshold = max(10.0, 0.2 * _final_score(top))
+    threshold = max(10.0, 0.2 * stats.score_of(top))
     nodes: list[LexborNode] = []
     child = parent.child
     while child is not None:
@@ -383,7 +409,7 @@ def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
             if sstat is not None and sstat.chars:
                 length = sstat.chars - sstat.links
                 density = sstat.link_density
-                if (sstat.score and _final_score(sstat) >= threshold and density < 0.33) or (
+                if (sstat.score and stats.score_of(sstat) >= threshold and density < 0.33) or (
                     child.tag == "p"
                     and ((length > 80 and density < 0.25) or (0 < length <= 80 and density == 0))
                 ):
@@ -474,7 +500,7 @@ class _Writer:
         self.flush(kind)
         level = _HEADINGS.get(tag)
         if level is not None:
-            self.walk(node, "heading")
+            self.inner(node, "heading")
             self.flush("heading", level)
             return
         if tag == "pre":
@@ -498,8 +524,16 @@ class _Writer:
             inner = kind
         else:
             inner = "paragraph"
-        self.walk(node, inner)
+        self.inner(node, inner)
         self.flush(inner)
+
+    def inner(self, node: LexborNode, kind: BlockKind) -> None:
+        """The node's content into the buffer: in one lexbor call when it is flat text."""
+        stat = self.stats.by_id.get(node.mem_id)
+        if stat is not None and stat.flat:
+            self.buffer.append(node.text(deep=True))
+        else:
+            self.walk(node, kind)
 
     def _table(self, table: LexborNode) -> None:
         rows: list[str] = []
