@@ -27,7 +27,6 @@ NEVER_CONTENT = ", ".join(
     (
         "script",
         "style",
-        "noscript",
         "template",
         "svg",
         "canvas",
@@ -57,6 +56,8 @@ NEVER_CONTENT = ", ".join(
 # hidden element goes only when it is small next to the page.
 HIDDEN = ", ".join(
     (
+        # forum software (Discourse) serves its whole thread to crawlers inside <noscript>
+        "noscript",
         "[hidden]",
         "[aria-hidden=true]",
         "[style*='display:none']",
