@@ -295,3 +295,39 @@ def test_date_is_visible_matches_a_full_scan():
     many = " ".join(["2024"] * 100) + " august 25, 2024"
     assert date_is_visible(day, many)
     assert date_is_visible(datetime(2024, 8, 25, 9, 0, tzinfo=UTC), "posted 2024-08-25 09:00")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "level"),
+    [("paragraph", "One.", None), ("heading", "Two", 2), ("table", "a | b\nc | d", None)],
+)
+def test_make_block_is_a_validated_block(kind, text, level):
+    import copy
+    import pickle
+
+    from newsclean._record import Block, make_block
+
+    fast, slow = make_block(kind, text, level), Block(kind=kind, text=text, level=level)
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
+        assert getattr(fast, name) == getattr(slow, name)
+    assert fast.__pydantic_private__ == slow.__pydantic_private__
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert copy.deepcopy(fast) == slow
+
+
+def test_make_block_validates_what_is_not_exactly_right():
+    from pydantic import ValidationError
+
+    from newsclean._record import Block, make_block
+
+    with pytest.raises(ValidationError):
+        make_block("sidebar", "x")
+    with pytest.raises(ValidationError):
+        make_block("paragraph", "x", "two")  # type: ignore[arg-type]
+    assert make_block("heading", "x", True) == Block(kind="heading", text="x", level=True)
+    with pytest.raises(ValidationError):
+        make_block("paragraph", "x").text = "y"  # type: ignore[misc]

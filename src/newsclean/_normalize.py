@@ -18,7 +18,7 @@ from datetime import date
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
 from newsclean._extract.wire import find_dateline, is_agency_slug
-from newsclean._record import Block
+from newsclean._record import Block, make_block
 from newsclean._vocab import Vocabulary, normalize_line
 
 __all__ = ["NormalizedBody", "normalize_blocks", "normalize_text"]
@@ -126,8 +126,5 @@ def normalize_blocks(
 
     while kept and kept[-1][0] == "heading":
         kept.pop()
-    result.blocks = [
-        Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
-        for kind, text, level in kept
-    ]
+    result.blocks = [make_block(kind, text, level) for kind, text, level in kept]
     return result

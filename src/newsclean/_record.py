@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Article", "Block", "BlockKind", "ErrorInfo", "Result", "article_json_schema"]
+__all__ = [
+    "Article",
+    "Block",
+    "BlockKind",
+    "ErrorInfo",
+    "Result",
+    "article_json_schema",
+    "make_block",
+]
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item", "table", "code"]
 
@@ -27,6 +35,36 @@ class Block(BaseModel):
     kind: BlockKind
     text: str
     level: int | None = None
+
+
+_BLOCK_KINDS = frozenset(get_args(BlockKind))
+_set_attribute = object.__setattr__
+
+
+def make_block(kind: str, text: str, level: int | None = None) -> Block:
+    """``Block(kind=kind, text=text, level=level)``, cheaper for values already exactly right.
+
+    The normalizer makes one block per paragraph, and pydantic's validation was a third of
+    its time. Values of exactly the right types skip it (as ``model_construct`` would, with
+    the same instance state); anything else is validated, so errors and coercions are
+    unchanged.
+
+    >>> make_block("heading", "Hi", 2) == Block(kind="heading", text="Hi", level=2)
+    True
+    """
+    if (
+        type(kind) is str
+        and kind in _BLOCK_KINDS
+        and type(text) is str
+        and (level is None or type(level) is int)
+    ):
+        block = Block.__new__(Block)
+        _set_attribute(block, "__dict__", {"kind": kind, "text": text, "level": level})
+        _set_attribute(block, "__pydantic_fields_set__", {"kind", "text", "level"})
+        _set_attribute(block, "__pydantic_extra__", None)
+        _set_attribute(block, "__pydantic_private__", None)
+        return block
+    return Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
 
 
 class Article(BaseModel):
