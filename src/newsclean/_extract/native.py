@@ -193,6 +193,8 @@ class NativeResult:
     confidence: float
     reasons: tuple[str, ...] = field(default=())
     page_chars: int = 0
+    # the chosen element (the first of the joined siblings), for later stages' bearings
+    container: LexborNode | None = None
 
 
 class _Stats:
@@ -575,7 +577,7 @@ def extract_native(
             writer.block(node, tag, "paragraph")
     writer.flush("paragraph")
     confidence, reasons = _confidence(writer.blocks, top, page_chars)
-    return NativeResult(writer.blocks, confidence, reasons, page_chars)
+    return NativeResult(writer.blocks, confidence, reasons, page_chars, top.node)
 
 
 def _confidence(
