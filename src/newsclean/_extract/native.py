@@ -152,6 +152,18 @@ _SKIP = frozenset(
     }
 )
 _PRUNE_MAX_SHARE = 0.5
+# Listings (see _find_listing): tried when the article reading's confidence is below this;
+# at least this many same-tag items of this many characters, carrying this share of their
+# parent's text, in an element holding this share of the page; the listing must be this
+# many times longer than the article reading; a parent adding under 30% joins.
+_LISTING_BELOW_CONFIDENCE = 0.5
+_LISTING_MIN_ITEMS = 4
+_LISTING_MIN_ITEM = 20
+_LISTING_ITEM_SHARE = 0.6
+_LISTING_MIN_SHARE = 0.25
+_LISTING_GAIN = 1.5
+_LISTING_PARENT_GAIN = 1.3
+_LISTING_CONFIDENCE = 0.6
 # Formatting elements whose class never names a boilerplate container worth a look.
 _NO_VOCABULARY = frozenset(
     {"a", "b", "i", "em", "strong", "br", "img", "source", "picture", "sup", "sub", "abbr", "u"}
@@ -437,13 +449,21 @@ def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
 class _Writer:
     """Turns the chosen container into blocks, pruning boilerplate inside it."""
 
-    __slots__ = ("blocks", "buffer", "include_tables", "kept", "limit", "stats")
+    __slots__ = ("blocks", "buffer", "include_tables", "kept", "limit", "listing", "stats")
 
     def __init__(
-        self, stats: _Stats, kept: dict[int, str], *, include_tables: bool, limit: int
+        self,
+        stats: _Stats,
+        kept: dict[int, str],
+        *,
+        include_tables: bool,
+        limit: int,
+        listing: bool = False,
     ) -> None:
         self.stats = stats
         self.kept = kept
+        # a listing's items are links by nature: link density says nothing about them
+        self.listing = listing
         self.include_tables = include_tables
         self.limit = limit
         self.blocks: list[RawBlock] = []
@@ -472,7 +492,7 @@ class _Writer:
             # a boilerplate-named container the DOM stage kept as large for the page is
             # small for the article: it goes now
             return True
-        if tag in _LINK_FARM_TAGS and stat.links:
+        if tag in _LINK_FARM_TAGS and stat.links and not self.listing:
             density = stat.link_density
             if tag in ("p", "li"):
                 return density > 0.8 and stat.chars < 100
@@ -557,17 +577,48 @@ def extract_native(
 
     ``pruner``, when given, removes boilerplate-named containers during the stats walk (the
     DOM stage's class/id pass, folded into this walk so every element is visited once).
+    When the page reads weakly as an article, a repeated structure that holds most of its
+    text (a listing of cards, a product grid, a thread of posts) is taken instead.
     """
     stats = _Stats(pruner)
     page = stats.measure(root, [])
     page_chars = page.chars
-    top = _choose(root, stats)
-    if top is None:
-        return NativeResult([], 0.0, ("nothing scored",), page_chars)
-    nodes = _siblings(top, stats)
-    limit = sum(stats.by_id[n.mem_id].chars for n in nodes)
     kept = pruner.kept if pruner is not None else {}
-    writer = _Writer(stats, kept, include_tables=include_tables, limit=max(limit, 1))
+    top = _choose(root, stats)
+    result: NativeResult | None = None
+    if top is not None:
+        nodes = _siblings(top, stats)
+        blocks = _write(nodes, stats, kept, include_tables=include_tables, listing=False)
+        confidence, reasons = _confidence(blocks, top, page_chars)
+        result = NativeResult(blocks, confidence, reasons, page_chars, top.node)
+        if confidence >= _LISTING_BELOW_CONFIDENCE:
+            return result
+    listing = _find_listing(stats, page_chars)
+    if listing is not None:
+        blocks = _write([listing.node], stats, kept, include_tables=include_tables, listing=True)
+        chars = sum(len(b.text) for b in blocks)
+        ours = sum(len(b.text) for b in result.blocks) if result is not None else 0
+        if chars >= _LISTING_GAIN * ours:
+            reasons = ("listing",)
+            confidence = _LISTING_CONFIDENCE if chars >= 0.3 * page_chars else 0.3
+            return NativeResult(blocks, confidence, reasons, page_chars, listing.node)
+    if result is None:
+        return NativeResult([], 0.0, ("nothing scored",), page_chars)
+    return result
+
+
+def _write(
+    nodes: list[LexborNode],
+    stats: _Stats,
+    kept: dict[int, str],
+    *,
+    include_tables: bool,
+    listing: bool,
+) -> list[RawBlock]:
+    limit = sum(stats.by_id[n.mem_id].chars for n in nodes)
+    writer = _Writer(
+        stats, kept, include_tables=include_tables, limit=max(limit, 1), listing=listing
+    )
     for node in nodes:
         tag = node.tag or ""
         if tag in _INLINE:
@@ -576,8 +627,55 @@ def extract_native(
         else:
             writer.block(node, tag, "paragraph")
     writer.flush("paragraph")
-    confidence, reasons = _confidence(writer.blocks, top, page_chars)
-    return NativeResult(writer.blocks, confidence, reasons, page_chars, top.node)
+    return writer.blocks
+
+
+def _find_listing(stats: _Stats, page_chars: int) -> _Stat | None:
+    """The element whose children repeat one shape and carry most of the page's text.
+
+    Listings, product grids and threads are many siblings of one tag (``li``, ``article``,
+    ``div``, ``tr``) that each hold a little text. Among elements holding a large share of
+    the page, the one whose same-tag children carry the most text wins; it then takes in a
+    parent that adds only a heading or an introduction.
+    """
+    floor = max(_LISTING_MIN_SHARE * page_chars, 200)
+    best: _Stat | None = None
+    best_chars = 0
+    for stat in stats.by_id.values():
+        if stat.chars < floor or stat.tag in ("html", "body"):
+            continue
+        counts: dict[str, int] = {}
+        sizes: dict[str, int] = {}
+        child = stat.node.child
+        while child is not None:
+            ctag = child.tag
+            if ctag and ctag[0] != "-" and ctag not in _INLINE:
+                cstat = stats.by_id.get(child.mem_id)
+                if cstat is not None and cstat.chars >= _LISTING_MIN_ITEM:
+                    counts[ctag] = counts.get(ctag, 0) + 1
+                    sizes[ctag] = sizes.get(ctag, 0) + cstat.chars
+            child = child.next
+        if not counts:
+            continue
+        tag = max(sizes, key=sizes.__getitem__)
+        repeated = sizes[tag]
+        if counts[tag] < _LISTING_MIN_ITEMS or repeated < _LISTING_ITEM_SHARE * stat.chars:
+            continue
+        # deeper wins ties: the grid itself rather than its wrappers
+        if repeated > best_chars * 1.05 or (
+            best is not None and repeated >= best_chars and _is_inside(stat.node, best.node)
+        ):
+            best, best_chars = stat, repeated
+    if best is None:
+        return None
+    parent = best.node.parent
+    while parent is not None and parent.tag not in ("html", "body"):
+        pstat = stats.by_id.get(parent.mem_id)
+        if pstat is None or pstat.chars > _LISTING_PARENT_GAIN * best.chars:
+            break
+        best = pstat
+        parent = parent.parent
+    return best
 
 
 def _confidence(
