@@ -280,12 +280,6 @@ def test_layout_table_with_font_and_br_keeps_text():
     assert article.text.split("\n") == list(PARAGRAPHS[:3])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a short navigation cell in a layout table leaks as a paragraph: the winner climbs "
-    "from the story cell to the table (the link-only cell adds no non-link text) and the "
-    "writer's link-farm check does not cover <td>",
-)
 def test_layout_table_navigation_cell_is_dropped():
     html = (
         "<html><body><table width='100%'><tr>"
@@ -372,12 +366,6 @@ def test_br_inside_paragraph_keeps_a_line_break():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newlines in the HTML source (whitespace, rendered as spaces) become line breaks in "
-    "native blocks: _Writer buffers text nodes (and flat nodes' text) with their '\\n' and "
-    "flush() keeps every line; trafilatura collapses them",
-)
 @pytest.mark.parametrize("tag", ["p", "blockquote", "li"])
 def test_source_newlines_are_spaces(tag):
     wrapped = PARAGRAPHS[4].replace(" new buses,", "\n  new buses,").replace(" and a", "\nand a")
@@ -580,12 +568,6 @@ def test_five_thousand_nested_divs_give_a_record():
 
 
 @pytest.mark.parametrize("depth", [400, 5000])
-@pytest.mark.xfail(
-    strict=True,
-    reason="nesting between ~330 levels and the 10,000-tag text pre-check is not flattened "
-    "before the native walks, which recurse (3 frames per level in _Writer): RecursionError, "
-    "caught, and trafilatura runs even in extractor='native'",
-)
 def test_deep_nesting_stays_native(depth, no_trafilatura):
     html = "<html><body>" + "<div>" * depth + _paras(0, 1, 2) + "</div>" * depth
     article = clean(html + "</body></html>", extractor="native")
@@ -634,11 +616,6 @@ def test_text_directly_in_body_does_not_raise(mode):
     assert isinstance(article, newsclean.Article)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="text directly inside <body> is never scored (body is not in _TEXT_CONTAINERS), so "
-    "native finds 'nothing scored' and the record is empty (trafilatura finds nothing either)",
-)
 def test_text_directly_in_body_comes_out():
     article = clean(BARE_BODY, extractor="native")
     assert article.text.split("\n") == list(PARAGRAPHS[:4])

@@ -59,6 +59,8 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 HTMLDATE_MAX_CHARS = 1_000_000
 # How far above the body container the date search looks (see _date_region).
 DATE_REGION_LEVELS = 4
+# The native extractor's walks recurse about three frames per level.
+NATIVE_MAX_DEPTH = 250
 # libxml2, under trafilatura, gives up on trees deeper than 256 levels.
 LIBXML2_MAX_DEPTH = 250
 
@@ -151,6 +153,21 @@ def _trafilatura_body(
     return _second_opinion(
         primary, raw_html=raw_html, url=url, options=options, page_chars=page_chars
     )
+
+
+def _native(
+    root: LexborNode, pruner: VocabularyPruner, options: Options, warnings: list[str]
+) -> NativeResult:
+    """The native extractor; a tree too deep for its recursive walks is flattened first."""
+    try:
+        return extract_native(root, pruner=pruner, include_tables=options.include_tables)
+    except RecursionError:
+        # nesting that the text pre-check let through (under MANY_CONTAINER_TAGS tags)
+        depth = min(options.max_depth, NATIVE_MAX_DEPTH)
+        if not flatten_deep_nesting(root, max_depth=depth):
+            raise
+        warnings.append(f"nesting deeper than {depth} levels flattened")
+        return extract_native(root, pruner=pruner, include_tables=options.include_tables)
 
 
 def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
@@ -267,7 +284,7 @@ def run_pipeline(
             tree, vocab, include_comments=options.include_comments, page_chars=report.page_chars
         )
         try:
-            native = extract_native(root, pruner=pruner, include_tables=options.include_tables)
+            native = _native(root, pruner, options, warnings)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # a bug of ours on an odd page must not cost the caller the page: trafilatura
             # takes over and the record says why

@@ -38,7 +38,9 @@ __all__ = ["NativeResult", "extract_native"]
 # Elements whose text scores their ancestors (readability's "tags to score").
 _SCORED = frozenset({"p", "pre", "td", "blockquote"})
 # Containers whose own (direct) text also counts as a paragraph: div-and-br layouts.
-_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "span", "font", "center"})
+_TEXT_CONTAINERS = frozenset(
+    {"body", "div", "section", "article", "main", "td", "span", "font", "center"}
+)
 _MIN_PARAGRAPH = 25
 # Readability's initial weights by tag.
 _TAG_WEIGHT = {
@@ -172,7 +174,9 @@ _NO_VOCABULARY = frozenset(
 # and byline, which the record carries as fields.
 _NOT_SIBLINGS = frozenset({"header", "footer", "aside", "nav", "h1", "figure", "form"})
 # Link farms: a list or container whose text is mostly links.
-_LINK_FARM_TAGS = frozenset({"ul", "ol", "dl", "div", "section", "table", "p", "li", "header"})
+_LINK_FARM_TAGS = frozenset(
+    {"ul", "ol", "dl", "div", "section", "table", "td", "p", "li", "header"}
+)
 
 
 class _Stat:
@@ -507,7 +511,8 @@ class _Writer:
             if tag == "-text":
                 text = child.text_content
                 if text:
-                    self.buffer.append(text)
+                    # a newline in the source is a space on the page; only <br> breaks
+                    self.buffer.append(text.replace("\n", " ") if "\n" in text else text)
             elif tag and tag[0] != "-":
                 if tag == "br":
                     self.buffer.append("\n")
@@ -553,7 +558,7 @@ class _Writer:
         """The node's content into the buffer: in one lexbor call when it is flat text."""
         stat = self.stats.by_id.get(node.mem_id)
         if stat is not None and stat.flat:
-            self.buffer.append(node.text(deep=True))
+            self.buffer.append(" ".join(node.text(deep=True).split()))
         else:
             self.walk(node, kind)
 
