@@ -230,11 +230,6 @@ def test_native_keeps_code_indentation():
     assert result.blocks[-1].text == "def f():\n    return 1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize_text strips every line of every block, code included: "
-    "'def f():\\n    return 1' becomes 'def f():\\nreturn 1' in the record (all extractors)",
-)
 def test_record_keeps_code_indentation():
     article = native(news_page(f"<article>{_paras(0, 1, 2)}<pre>def f():\n    return 1\n</pre>"))
     assert kinds(article, "code") == ["def f():\n    return 1"]

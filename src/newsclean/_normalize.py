@@ -54,6 +54,17 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _normalize_code(text: str) -> str:
+    """Code keeps its indentation and blank lines; only invisible characters and trailing
+    spaces go, and blank lines at either end.
+
+    >>> _normalize_code("\\ndef f():\\n    return 1   \\n\\n")
+    'def f():\\n    return 1'
+    """
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
 @dataclass(slots=True)
 class NormalizedBody:
     """Clean blocks plus what the body told about the story."""
@@ -75,7 +86,10 @@ def normalize_blocks(
 ) -> NormalizedBody:
     """Normalise extracted blocks into record blocks; see the module docstring."""
     result = NormalizedBody()
-    texts = [(b.kind, normalize_text(b.text), b.level) for b in raw_blocks]
+    texts = [
+        (b.kind, _normalize_code(b.text) if b.kind == "code" else normalize_text(b.text), b.level)
+        for b in raw_blocks
+    ]
     texts = [t for t in texts if t[1]]
     title_key = normalize_line(title) if title is not None else None
 

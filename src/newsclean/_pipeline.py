@@ -49,8 +49,8 @@ WEAK_SHARE = 0.3
 RETRY_GAIN = 2.0
 # In auto mode a native result below this confidence gets trafilatura's second opinion.
 AUTO_MIN_CONFIDENCE = 0.5
-# ... and keeps its own result when trafilatura's is under this share of it.
-AUTO_KEEP_NATIVE_SHARE = 0.5
+# ... and takes trafilatura's when it is this many times longer than its own.
+AUTO_FALLBACK_GAIN = 1.2
 # Share of control characters in the first bytes above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
 # C0 controls other than tab, newline, form feed and carriage return
@@ -171,12 +171,17 @@ def _native(
 
 
 def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
-    """Between a weak native result and trafilatura's, the one more likely to be the story."""
+    """Between a weak native result and trafilatura's, the one more likely to be the story.
+
+    trafilatura's wins only when it is clearly longer: on the WCXB dev pages where native is
+    weak, "longer than 1.2x" scores 0.621 F1 against 0.580 for always trafilatura and 0.506
+    for always native.
+    """
     ours = _text_length(native.blocks)
     theirs = _text_length(fallback.blocks)
-    if theirs == 0 or (ours >= MIN_BODY_CHARS and theirs < AUTO_KEEP_NATIVE_SHARE * ours):
-        return BodyResult(native.blocks, "native")
-    return fallback
+    if theirs > AUTO_FALLBACK_GAIN * ours:
+        return fallback
+    return BodyResult(native.blocks, "native")
 
 
 def _day(value: datetime | date) -> date:
