@@ -84,6 +84,7 @@ _CLASS_WEIGHT = 25.0
 _CLIMB_GAIN = 1.3
 _CLIMB_PARAGRAPH_SHARE = 0.6
 _CLIMB_MAX_LINK_DENSITY = 0.2
+_CLIMB_LOOKAHEAD = 3
 # Hints that name the article body outright.
 _BODY_HINTS = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
 _LANDMARK_HINTS = "article, [role=main], main, [role=article]"
@@ -391,14 +392,24 @@ def _climb(top: _Stat, stats: _Stats) -> _Stat:
                 top = pstat
                 continue
             return top
-        if (
-            pstat.paragraphs >= _CLIMB_GAIN * top.paragraphs
-            and pstat.paragraphs >= _CLIMB_PARAGRAPH_SHARE * pstat.chars
-            and density < _CLIMB_MAX_LINK_DENSITY
-        ):
-            top = pstat
-            continue
-        return top
+        # the story's other parts may join a level or two higher (a heading row between)
+        ancestor: _Stat | None = pstat
+        for _ in range(_CLIMB_LOOKAHEAD):
+            if ancestor is None or ancestor.tag in ("body", "html"):
+                break
+            if (
+                ancestor.paragraphs >= _CLIMB_GAIN * top.paragraphs
+                and ancestor.paragraphs >= _CLIMB_PARAGRAPH_SHARE * ancestor.chars
+                and ancestor.link_density < _CLIMB_MAX_LINK_DENSITY
+            ):
+                break
+            up = ancestor.node.parent
+            ancestor = stats.by_id.get(up.mem_id) if up is not None else None
+        else:
+            return top
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            return top
+        top = ancestor
 
 
 def _is_inside(node: LexborNode, ancestor: LexborNode) -> bool:
