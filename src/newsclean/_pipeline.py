@@ -56,7 +56,7 @@ MAX_BINARY_SHARE = 0.05
 # C0 controls other than tab, newline, form feed and carriage return
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # Dates sit in the head and near the top; htmldate's cost grows with the page.
-HTMLDATE_MAX_CHARS = 1_000_000
+HTMLDATE_MAX_CHARS = 200_000
 # How far above the body container the date search looks (see _date_region).
 DATE_REGION_LEVELS = 4
 # The native extractor's walks recurse about three frames per level.

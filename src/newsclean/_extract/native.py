@@ -155,6 +155,11 @@ _SKIP = frozenset(
     }
 )
 _PRUNE_MAX_SHARE = 0.5
+# Running text (see _is_prose, _trim_edges).
+_PROSE_CHARS = 120
+_SENTENCE_CHARS = 60
+_SENTENCE_END = frozenset('.!?"”’»)…:')
+_EDGE_MIN_CHARS = 40
 # Listings (see _find_listing): tried when the article reading's confidence is below this;
 # at least this many same-tag items of this many characters, carrying this share of their
 # parent's text, in an element holding this share of the page; the listing must be this
@@ -604,7 +609,9 @@ def extract_native(
     result: NativeResult | None = None
     if top is not None:
         nodes = _siblings(top, stats)
-        blocks = _write(nodes, stats, kept, include_tables=include_tables, listing=False)
+        blocks = _trim_edges(
+            _write(nodes, stats, kept, include_tables=include_tables, listing=False)
+        )
         confidence, reasons = _confidence(blocks, top, page_chars)
         result = NativeResult(blocks, confidence, reasons, page_chars, top.node)
         if confidence >= _LISTING_BELOW_CONFIDENCE:
@@ -621,6 +628,41 @@ def extract_native(
     if result is None:
         return NativeResult([], 0.0, ("nothing scored",), page_chars)
     return result
+
+
+def _is_prose(block: RawBlock) -> bool:
+    """A paragraph that reads as running text: long, or a full sentence of some length."""
+    if block.kind not in ("paragraph", "quote"):
+        return False
+    text = block.text
+    return len(text) >= _PROSE_CHARS or (
+        len(text) >= _SENTENCE_CHARS and text.rstrip()[-1:] in _SENTENCE_END
+    )
+
+
+def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Drop the short furniture a container carries around its story.
+
+    Before the first paragraph of running text go short lines and link-list items (section
+    menus, "Read the Blog"); after the last go short lines (calls to action, "Keep reading",
+    "Contact sales"). Headings before the story stay (the normaliser drops a repeated title);
+    longer list items after it stay (a closing list of sources or further reading).
+    """
+    prose = [i for i, block in enumerate(blocks) if _is_prose(block)]
+    if not prose:
+        return blocks
+    first, last = prose[0], prose[-1]
+    head = [
+        b
+        for b in blocks[:first]
+        if b.kind in ("heading", "table", "code") or len(b.text) >= _EDGE_MIN_CHARS
+    ]
+    tail = [
+        b
+        for b in blocks[last + 1 :]
+        if b.kind in ("table", "code") or (b.kind != "heading" and len(b.text) >= _EDGE_MIN_CHARS)
+    ]
+    return head + blocks[first : last + 1] + tail
 
 
 def _write(
