@@ -640,3 +640,119 @@ def test_native_mode_parses_once(monkeypatch, no_trafilatura):
     assert kinds(article, "paragraph") == list(PARAGRAPHS[:4])
     assert pipeline_calls == [1]
     assert parser_calls == [1]
+
+
+# --- 10. repeated structures, edges, the auto choice, the date region ----------------------
+
+PRODUCTS = [
+    ("Steel Water Bottle - 32 fl. oz.", "$17.00", "Cap Type: Screw Cap"),
+    ("Insulated Bottle with Chug Cap", "$50.00", "Features: Insulated"),
+    ("Narrow-Mouth Trail Bottle", "$10.93", "Bottle Opening: Narrow"),
+    ("Collapsible Hiking Flask", "$22.50", "Weight: 3.1 oz."),
+    ("Kids Bottle with Straw Lid", "$14.95", "Capacity: 12 fl. oz."),
+    ("Glass Bottle with Sleeve", "$29.00", "Material: Borosilicate Glass"),
+]
+
+
+def product_grid_page() -> str:
+    cards = "".join(
+        f'<li class="tile"><a href="/p/{i}"><h2>{name}</h2></a><span>{price}</span>'
+        f"<div>{spec}</div></li>"
+        for i, (name, price, spec) in enumerate(PRODUCTS)
+    )
+    return news_page(
+        '<h1>Water bottles</h1><p class="count">171 products</p>'
+        f'<ul class="results">{cards}</ul>',
+        title="Water bottles",
+    )
+
+
+def test_a_product_grid_is_kept_whole(no_trafilatura):
+    article = native(product_grid_page())
+    for name, price, spec in PRODUCTS:
+        assert name in article.text
+        assert price in article.text
+        assert spec in article.text
+    for marker in CHROME_MARKERS:
+        assert marker not in article.text
+
+
+def test_a_listing_is_reported_as_such():
+    result = run_native(product_grid_page())
+    assert result.reasons == ("listing",)
+    assert result.confidence >= 0.5
+    assert result.container is not None and result.container.tag in ("ul", "main")
+
+
+def test_an_article_with_a_short_list_is_not_a_listing():
+    result = run_native(STANDARD_PAGE)
+    assert "listing" not in result.reasons
+    assert result.confidence >= 0.5
+
+
+def test_furniture_around_the_story_is_trimmed(no_trafilatura):
+    html = news_page(
+        "<article>"
+        '<div class="kicker"><span>Read the Blog</span></div>'
+        f"{_paras(0, 1, 2, 3)}"
+        "<h3>Take the next step</h3><p>Get started for free</p>"
+        "<p><span>Talk to our team</span></p>"
+        "</article>"
+    )
+    article = native(html)
+    assert kinds(article, "paragraph") == list(PARAGRAPHS[:4])
+    for gone in ("Read the Blog", "Take the next step", "Get started for free", "Talk to our"):
+        assert gone not in article.text
+
+
+def test_a_closing_list_of_sources_stays():
+    sources = [
+        "City of Springfield, Adopted Budget for the Fiscal Year 2026, Volume One",
+        "State University Economic Forecast, Spring Edition, Department of Economics",
+    ]
+    items = "".join(f"<li>{s}</li>" for s in sources)
+    article = native(news_page(f"<article>{_paras(0, 1, 2)}<ul>{items}</ul></article>"))
+    assert kinds(article, "list_item") == sources
+
+
+def test_shop_and_forum_labels_are_boilerplate_lines():
+    html = news_page(
+        f"<article>{_paras(0, 1)}<p>Add to cart</p><p>Joined</p><p>Reaction score</p>"
+        f"{_paras(2, 3)}</article>"
+    )
+    text = native(html).text
+    for gone in ("Add to cart", "Joined", "Reaction score"):
+        assert gone not in text
+    assert PARAGRAPHS[3] in text
+
+
+def test_auto_takes_trafilatura_only_when_clearly_longer():
+    weak = NativeResult([newsclean._extract.body.RawBlock("paragraph", "x" * 100)], 0.3)
+    longer = newsclean._extract.body.BodyResult(
+        [newsclean._extract.body.RawBlock("paragraph", "y" * 130)], "trafilatura"
+    )
+    similar = newsclean._extract.body.BodyResult(
+        [newsclean._extract.body.RawBlock("paragraph", "y" * 110)], "trafilatura"
+    )
+    assert newsclean._pipeline._auto_choice(weak, longer).extractor == "trafilatura"
+    assert newsclean._pipeline._auto_choice(weak, similar).extractor == "native"
+
+
+def test_date_search_reads_the_head_and_the_article_surroundings():
+    html = news_page(
+        '<div class="related"><time>1 January 2019</time></div>'
+        '<div class="l1"><div class="l2"><div class="l3"><div class="l4"><div class="story">'
+        '<article><p class="date">Published 3 May 2025</p>'
+        f"{_paras(0, 1, 2)}</article></div></div></div></div></div>"
+    )
+    tree = parse_html(html)
+    result = run_native(html)
+    container = tree.css_first("article")
+    region = newsclean._pipeline._date_region(tree, container)
+    assert region.startswith("<html><head>")
+    assert "Published 3 May 2025" in region
+    assert "1 January 2019" not in region
+    assert "cookie" not in region
+    assert result.container is not None
+    # the whole page when there is no container to go by
+    assert newsclean._pipeline._date_region(tree, None) == tree.html

@@ -621,7 +621,10 @@ def extract_native(
         blocks = _write([listing.node], stats, kept, include_tables=include_tables, listing=True)
         chars = sum(len(b.text) for b in blocks)
         ours = sum(len(b.text) for b in result.blocks) if result is not None else 0
-        if chars >= _LISTING_GAIN * ours:
+        holds_reading = top is not None and (
+            top.node.mem_id == listing.node.mem_id or _is_inside(top.node, listing.node)
+        )
+        if chars >= _LISTING_GAIN * ours or (holds_reading and chars >= ours):
             reasons = ("listing",)
             confidence = _LISTING_CONFIDENCE if chars >= 0.3 * page_chars else 0.3
             return NativeResult(blocks, confidence, reasons, page_chars, listing.node)
