@@ -681,7 +681,8 @@ def test_a_listing_is_reported_as_such():
     result = run_native(product_grid_page())
     assert result.reasons == ("listing",)
     assert result.confidence >= 0.5
-    assert result.container is not None and result.container.tag in ("ul", "main")
+    assert result.container is not None
+    assert result.container.tag in ("ul", "main")
 
 
 def test_an_article_with_a_short_list_is_not_a_listing():
