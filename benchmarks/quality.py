@@ -49,7 +49,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import newsclean
 from newsclean._options import Options
-from wcxb import Tally, iter_pages, word_prf
+from wcxb import Tally, iter_pages, warm_up_libraries, word_prf
 
 HERE = Path(__file__).resolve().parent
 
@@ -135,6 +135,7 @@ def run(
         calls.append(trafilatura_call)
     pages = iter_pages(args.data, page_type=args.type, limit=args.limit)
     first = list(islice(pages, 1))
+    warm_up_libraries()
     for page in first:  # untimed warm-up (imports, caches), so short runs are fair too
         for options in modes.values():
             newsclean.clean_html(page.html, url=page.url, options=options)

@@ -53,7 +53,7 @@ from newsclean import OptionsError
 from newsclean._dom import parse_html
 from newsclean._options import Options
 from newsclean._pipeline import STAGES, run_pipeline
-from wcxb import Page, iter_pages
+from wcxb import Page, iter_pages, warm_up_libraries
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "wcxb-dev"
@@ -212,6 +212,7 @@ def time_page(
 
 
 def warm_up(pages: list[Page], runs: list[ModeRun]) -> None:
+    warm_up_libraries()
     for page in pages:
         parse_html(page.html)
         for run in runs:
