@@ -47,6 +47,44 @@ def test_folder_to_jsonl_with_summary(tmp_path, capsys):
     assert "pages/s" in stderr
 
 
+TABLE_PAGE = (
+    "<html><body><article><h1>Harbour tides this week</h1>"
+    + "<p>The harbour master published the tide table for the week, with the highest tide "
+    "expected on Saturday morning, and warned walkers to keep off the causeway.</p>"
+    * 3
+    + "<table><tr><th>Day</th><th>High tide</th></tr><tr><td>Friday</td><td>07:12</td></tr>"
+    "<tr><td>Saturday</td><td>07:58</td></tr></table></article></body></html>"
+)
+
+
+def test_cleaning_options_reach_the_workers(tmp_path):
+    pages = tmp_path / "pages"
+    write_corpus(pages, 3)
+    (pages / "tides.html").write_text(TABLE_PAGE, encoding="utf-8")
+    rows = {}
+    for name, flags in {
+        "native": ["--extractor", "native"],
+        "trafilatura": ["--extractor", "trafilatura", "--no-tables"],
+    }.items():
+        out = tmp_path / f"{name}.jsonl"
+        code = main(["clean", str(pages), "-o", str(out), "-w", "1", "-q", *flags])
+        assert code == 0
+        rows[name] = read_rows(out)
+    assert {r["article"]["extractor"] for r in rows["native"]} == {"native"}
+    assert all(r["article"]["extractor"].startswith("trafilatura") for r in rows["trafilatura"])
+
+    def table_blocks(name: str) -> list[str]:
+        return [
+            block["text"]
+            for row in rows[name]
+            for block in row["article"]["blocks"]
+            if block["kind"] == "table"
+        ]
+
+    assert table_blocks("native") == ["Day | High tide\nFriday | 07:12\nSaturday | 07:58"]
+    assert table_blocks("trafilatura") == []
+
+
 def test_error_rows_make_the_exit_status_1(tmp_path, capsys):
     out = tmp_path / "out.jsonl"
     code = main(["clean", str(FIXTURES), "-o", str(out), "-w", "2", "--summary-json",

@@ -50,6 +50,7 @@ from newsclean._batch_sinks import (
 )
 from newsclean._batch_worker import Outcome
 from newsclean._errors import OptionsError
+from newsclean._options import Options
 
 __all__ = ["register", "run"]
 
@@ -127,6 +128,18 @@ def register(subparsers: Any) -> None:
         default="html",
         help="what - reads: one HTML page, one text page, JSON Lines, or a list of paths "
         "(default: html)",
+    )
+    cleaning = parser.add_argument_group("cleaning")
+    cleaning.add_argument(
+        "--extractor",
+        choices=("auto", "native", "trafilatura"),
+        default="auto",
+        help="body extractor: newsclean's own with trafilatura on weak pages (auto, default), "
+        "newsclean's own only (native, fastest), or trafilatura",
+    )
+    cleaning.add_argument("--no-tables", action="store_true", help="leave tables out of bodies")
+    cleaning.add_argument(
+        "--comments", action="store_true", help="keep reader comments (normally boilerplate)"
     )
     run_group = parser.add_argument_group("execution")
     run_group.add_argument(
@@ -290,6 +303,11 @@ def _execute(args: argparse.Namespace, progress: Progress) -> BatchSummary:
         url_map = load_url_map(args.url_map) if args.url_map else {}
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read --url-map: {exc}") from exc
+    options = Options(
+        extractor=args.extractor,
+        include_tables=not args.no_tables,
+        include_comments=args.comments,
+    )
     if args.engine == "dask":
         if fmt not in ("jsonl", "parquet"):
             raise UsageError("--engine dask writes jsonl or parquet parts")
@@ -297,6 +315,7 @@ def _execute(args: argparse.Namespace, progress: Progress) -> BatchSummary:
             _units(args, url_map),
             args.output,
             fmt="parquet" if fmt == "parquet" else "jsonl",
+            options=options,
             scheduler=args.scheduler,
             workers=args.workers,
             partition_size=args.partition_size,
@@ -308,6 +327,7 @@ def _execute(args: argparse.Namespace, progress: Progress) -> BatchSummary:
     summary = run_batch(
         _items(args, url_map, stats),
         sink,
+        options=options,
         workers=args.workers,
         timeout_s=args.timeout or None,
         chunk_size=args.chunk_size,
