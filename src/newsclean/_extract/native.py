@@ -1,22 +1,28 @@
 """newsclean's own body extractor, on the lexbor tree the DOM stage has already cleaned.
 
-One page, one parse, three Python walks that each visit a node at most once:
+One page, one parse, and Python walks that each visit an element at most once:
 
-1. **Stats** (:func:`_measure`): a post-order walk over the body records, per element, its
-   text length, the part of it inside links, and its commas; paragraph-like elements of 25+
-   characters score their ancestors as readability does (parent x1, grandparent x1/2,
-   further up 1/(3 x level)).
+1. **Stats** (:meth:`_Stats.measure`): a post-order walk over the body records, per element,
+   its text length, the part of it inside links, its commas, the paragraph text below it, and
+   whether it is flat inline text. Paragraph-like elements of 25+ characters score their
+   ancestors as readability does (parent x1, grandparent x1/2, further up 1/(3 x level)).
+   The DOM stage's class/id vocabulary pass (:class:`VocabularyPruner`) runs inside this
+   walk, so the page is not walked twice.
 2. **Choice** (:func:`_choose`): candidates are the scored ancestors, weighted by tag, by
-   word-aware class/id vocabulary and by link density; schema.org/ARIA/HTML5 hints
-   (``itemprop=articleBody``, ``<article>``, ``role=main``, ``<main>``) are taken when they
-   hold the text the scores found. The winner climbs to a parent that holds several
-   near-tied candidates, and siblings that look like more of the story join it (a body split
-   across ``<section>``s, or a listing/thread of repeated items, stays whole).
-3. **Serialisation** (:class:`_Writer`): the winner becomes blocks (headings, paragraphs, list
-   items, quotes, code, tables), pruning on the way what is boilerplate *inside* the article:
-   small containers named share/related/newsletter/..., link farms, forms, figures.
+   word-aware class/id hints and by link density; an ancestor shared by near-ties wins;
+   ``itemprop=articleBody`` wins when it holds the text the scores found; the winner climbs
+   to an ancestor that holds clearly more of the story's paragraphs (a body split into text
+   blocks between images, or across sections), and sibling paragraphs join it.
+3. **Serialisation** (:class:`_Writer`): the winner becomes blocks (headings, paragraphs,
+   list items, quotes, code, tables), pruning what is boilerplate *inside* the article:
+   figures, forms, link farms, and boilerplate-named containers the DOM stage kept only
+   because they were large for the page. Short furniture before the first and after the
+   last paragraph of running text is trimmed (:func:`_trim_edges`).
+4. **Repeated structures** (:func:`_find_listing`): when the page reads weakly as an
+   article, an element whose same-tag children carry most of its text (a listing, a product
+   grid, a thread) is taken instead when it is longer or holds the article reading.
 
-The result carries a confidence in [0, 1] and the reasons it is low, so the pipeline can ask
+The result carries a confidence in [0, 1] and the reasons it is low, so the pipeline asks
 trafilatura for a second opinion only where the native result is weak.
 """
 
@@ -87,7 +93,6 @@ _CLIMB_MAX_LINK_DENSITY = 0.2
 _CLIMB_LOOKAHEAD = 3
 # Hints that name the article body outright.
 _BODY_HINTS = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
-_LANDMARK_HINTS = "article, [role=main], main, [role=article]"
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _INLINE = frozenset(
