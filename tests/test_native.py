@@ -661,8 +661,7 @@ def product_grid_page() -> str:
         for i, (name, price, spec) in enumerate(PRODUCTS)
     )
     return news_page(
-        '<h1>Water bottles</h1><p class="count">171 products</p>'
-        f'<ul class="results">{cards}</ul>',
+        f'<h1>Water bottles</h1><p class="count">171 products</p><ul class="results">{cards}</ul>',
         title="Water bottles",
     )
 
@@ -751,9 +750,11 @@ def test_date_search_reads_the_head_and_the_article_surroundings():
     container = tree.css_first("article")
     region = newsclean._pipeline._date_region(tree, container)
     assert region.startswith("<html><head>")
-    assert "Published 3 May 2025" in region
+    assert "<title>Council approves budget" in region
+    assert '<p class="date">Published 3 May 2025</p>' in region
+    assert PARAGRAPHS[2] in region
     assert "1 January 2019" not in region
     assert "cookie" not in region
     assert result.container is not None
-    # the whole page when there is no container to go by
-    assert newsclean._pipeline._date_region(tree, None) == tree.html
+    # the whole body when there is no container to go by
+    assert "1 January 2019" in newsclean._pipeline._date_region(tree, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from html import escape as html_escape
 from time import perf_counter
 
 from newsclean._decode import decode_html, maybe_gunzip
@@ -57,6 +58,15 @@ MAX_BINARY_SHARE = 0.05
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # Dates sit in the head and near the top; htmldate's cost grows with the page.
 HTMLDATE_MAX_CHARS = 200_000
+# The article text offered to htmldate's free-text search (see _date_region).
+HTMLDATE_FREE_TEXT_CHARS = 20_000
+# Elements whose text may show the page's date, and how many of them htmldate reads.
+DATE_ELEMENTS = (
+    "time, abbr, [class*=date], [class*=Date], [class*=time], [class*=publish], "
+    "[class*=posted], [class*=updated], [id*=date], [itemprop*=date], [class*=byline], "
+    "[class*=meta]"
+)
+DATE_ELEMENTS_MAX = 30
 # How far above the body container the date search looks (see _date_region).
 DATE_REGION_LEVELS = 4
 # The native extractor's walks recurse about three frames per level.
@@ -189,25 +199,40 @@ def _day(value: datetime | date) -> date:
 
 
 def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
-    """The part of the page where its date shows: the head and the article's surroundings.
+    """A small page for htmldate: the head, the article's date-like elements and its text.
 
-    A date sits in the article's header, its byline or just above it; a few levels above the
-    body container cover those. htmldate's cost grows with the markup it reads, and the rest
-    of the page only offers it other stories' dates (same date accuracy on WCXB dev articles,
-    about half the time).
+    A date sits in the head's meta tags, in the article's header or byline (``<time>``,
+    elements named date/time/published/posted/updated/byline/meta) or in its opening text.
+    The region is the body container and a few levels above it (the whole body without a
+    container). htmldate's cost grows with the markup it reads, and the rest of the page
+    only offers it other stories' dates: on the WCXB dev pages this digest keeps date
+    accuracy within half a point of reading the whole page at a fifth of the cost.
     """
-    if container is None:
-        return tree.html or ""
     node = container
-    for _ in range(DATE_REGION_LEVELS):
-        parent = node.parent
-        if parent is None or parent.tag == "html":
-            break
-        node = parent
-    if node.tag == "body":
+    if node is None:
+        node = tree.body
+    else:
+        for _ in range(DATE_REGION_LEVELS):
+            parent = node.parent
+            if parent is None or parent.tag == "html":
+                break
+            node = parent
+    if node is None:
         return tree.html or ""
+    parts: list[str] = []
+    for element in node.css(DATE_ELEMENTS):
+        if element.tag == "time" or 0 < len(element.text(deep=True, strip=True)) <= 200:
+            parts.append(element.html or "")
+            if len(parts) >= DATE_ELEMENTS_MAX:
+                break
+    h1 = tree.css_first("h1")
+    text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
     head = tree.head.html if tree.head is not None else ""
-    return f"<html>{head or ''}<body>{node.html or ''}</body></html>"
+    heading = h1.html if h1 is not None else ""
+    return (
+        f"<html>{head or ''}<body>{heading or ''}{''.join(parts)}"
+        f"<p>{html_escape(text)}</p></body></html>"
+    )
 
 
 class _Clock:
