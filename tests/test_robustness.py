@@ -99,6 +99,11 @@ def test_twenty_megabyte_page():
     assert article.text.startswith("Paragraph 0 says something new")
     # the page repeats its 2,000 paragraphs: repeats are dropped
     assert article.text.count("Paragraph 17 says") == 1
+    # the native extractor walks the tree in linear time; trafilatura gets a cut page
+    assert article.extractor == "native"
+    options = newsclean.Options(extractor="trafilatura")
+    article = newsclean.clean_html(html, options=options)
+    assert article.text.count("Paragraph 17 says") == 1
     assert any("cut" in w for w in article.warnings)
 
 

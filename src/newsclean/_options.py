@@ -31,9 +31,10 @@ class Options:
         date_fallback: when no structured date exists, let htmldate search the page.
         max_html_chars: pages longer than this are cut before parsing (with a warning);
             protects batch runs from pathological multi-hundred-MB pages.
-        max_extract_chars: the cleaned page handed to the body extractor is cut at this many
+        max_extract_chars: the cleaned page handed to trafilatura is cut at this many
             characters (with a warning). Boilerplate, scripts and styles are gone by then, so
-            only pages with hundreds of thousands of words of text reach it.
+            only pages with hundreds of thousands of words of text reach it. The native
+            extractor reads the parsed tree in linear time and needs no cut.
         max_depth: elements nested deeper than this are flattened, so that pathological
             nesting cannot exhaust the recursion of tree walkers.
         raise_on_empty: raise :class:`newsclean.NoContentError` instead of returning a record
