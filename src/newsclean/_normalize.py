@@ -13,10 +13,11 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
+from newsclean._extract.dates import date_in_line
 from newsclean._extract.wire import find_dateline, is_agency_slug
 from newsclean._record import Block, make_block
 from newsclean._vocab import Vocabulary, normalize_line
@@ -30,6 +31,8 @@ _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = re.compile(f" [ {_ODD_SPACES}]+|[{_ODD_SPACES}][ {_ODD_SPACES}]*")
 _UNUSUAL = re.compile(f"[{_INVISIBLE_CHARS}{_ODD_SPACES}]")
+# A line at the top of the body this short that is mostly a date is the date the page shows.
+_DATE_LINE_MAX = 80
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
 
 
@@ -74,6 +77,8 @@ class NormalizedBody:
     agency: str | None = None
     dateline: str | None = None
     dateline_date: date | None = None
+    # a date line above the story ("Published 3 May 2025"): the date the page shows
+    shown_date: date | datetime | None = None
 
 
 def normalize_blocks(
@@ -123,6 +128,11 @@ def normalize_blocks(
             result.authors.extend(n for n in names if n not in result.authors)
             result.agency = result.agency or agency
             continue
+        if len(kept) < 3 and kind == "paragraph" and len(text) < _DATE_LINE_MAX:
+            shown = date_in_line(text, vocab)
+            if shown is not None:
+                result.shown_date = result.shown_date or shown
+                continue
         if len(kept) < 3 and kind == "paragraph" and result.dateline is None:
             found = find_dateline(text, vocab, default_year=default_year)
             if found is not None:

@@ -358,8 +358,11 @@ def run_pipeline(
         # the date the page shows its readers: let htmldate look at the page
         or (md.published is not None and not date_is_visible(md.published, page_text))
     ):
-        region = _date_region(tree, native.container if native is not None else None)
-        shown = find_shown_date(region[:HTMLDATE_MAX_CHARS], url)
+        # a date line above the story is the date the page shows; else htmldate looks
+        shown = normalized.shown_date
+        if shown is None:
+            region = _date_region(tree, native.container if native is not None else None)
+            shown = find_shown_date(region[:HTMLDATE_MAX_CHARS], url)
         if shown is not None and (published is None or _day(shown) != _day(published)):
             published = shown
 

@@ -36,6 +36,8 @@ from typing import Literal
 from newsclean._errors import NoContentError
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
+from newsclean._extract.dates import BY_TAIL as _BY_TAIL
+from newsclean._extract.dates import date_in_line, strip_label
 from newsclean._extract.wire import find_dateline, is_agency_slug
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
@@ -120,12 +122,6 @@ _TIME = re.compile(
     r"^\d{1,2}(?:[:.h]\d{2})\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:gmt|utc|cet|cest|bst|[ecmp][sd]?t|uhr)?$",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_NUMERIC_DATE = re.compile(
-    r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"
-    r"|\b(?P<d2>\d{1,2})\.\s?(?P<m2>\d{1,2})\.\s?(?P<y2>(?:19|20)\d{2})\b"
-)
-_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 # "Home > World > Asia"; a bar of links ("Home | World | Business") is a menu, not a path
 _BREADCRUMB = re.compile(r"\s+(?:>|›|»|/)\s+")
 _TAG_SPLIT = re.compile(r"\s*(?:[,;|•·]|\s#)\s*")
@@ -147,7 +143,6 @@ _NAME_ONLY = re.compile(
 _BARE_BY = frozenset({"by", "von", "par", "por", "written by", "author"})
 _READ_TIME = re.compile(r"^\d+\s*(?:-\s*)?min(?:ute)?s?\.?(?:\s+read)?$", re.IGNORECASE)
 # "Posted on March 3, 2024 by Jane Miller": the byline at the end of a date line
-_BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _RELATIVE_TIME = re.compile(
     r"^(?:updated\s+|posted\s+)?\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$"
@@ -347,47 +342,11 @@ def classify_line(text: str, vocab: Vocabulary, *, extra_phrases: frozenset[str]
         found = find_dateline(text, vocab)
         if found is not None and found.agency is not None and not found.remainder:
             return "dateline"
-        if _TIME.match(text) or _RELATIVE_TIME.match(text) or _date_in_line(text, vocab):
+        if _TIME.match(text) or _RELATIVE_TIME.match(text) or date_in_line(text, vocab):
             return "date"
         if _FIELD.match(text):
             return "field"
     return "prose" if is_prose(text) else "short"
-
-
-def _strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | None:
-    """The value after a known label ("Published: ..."), or ``None``."""
-    key = text.casefold().strip()
-    for label in labels:
-        if key.startswith(label) and (len(key) == len(label) or not key[len(label)].isalnum()):
-            return text[len(label) :].strip(" :-–—|")
-    return None
-
-
-def _date_in_line(text: str, vocab: Vocabulary) -> date | datetime | None:
-    """A date that is most of a short line ("Published: 15 November 2025, 10:32")."""
-    value = _strip_label(text, vocab.date_labels)
-    candidate = _BY_TAIL.sub("", value if value is not None else text)
-    numeric = _NUMERIC_DATE.search(candidate)
-    if numeric:
-        y = numeric.group("y") or numeric.group("y2")
-        m = numeric.group("m") or numeric.group("m2")
-        d = numeric.group("d") or numeric.group("d2")
-        try:
-            return date(int(y), int(m), int(d))
-        except ValueError:
-            return None
-    year = _YEAR.search(candidate)
-    month = vocab.month_pattern.search(candidate)
-    if year is None or month is None:
-        return None
-    day = month.group("day1") or month.group("day2")
-    words = _WORD.findall(candidate)
-    if day is None or len(words) > 8:
-        return None
-    try:
-        return date(int(year.group()), vocab.months[month.group("month").casefold()], int(day))
-    except (ValueError, KeyError):
-        return None
 
 
 def classify_lines(
@@ -579,7 +538,7 @@ def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
             header.agency = header.agency or found.agency
             header.published = header.published or found.date
     elif line.kind == "date":
-        header.published = header.published or _date_in_line(line.text, vocab)
+        header.published = header.published or date_in_line(line.text, vocab)
         by = _BY_TAIL.search(line.text)
         if by is not None and not header.authors:
             names, agency = split_authors(by.group("names"), vocab)
@@ -589,7 +548,7 @@ def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
         match = _FIELD.match(line.text)
         value = match.group("value").strip() if match else ""
         header.agency = header.agency or vocab.agencies.get(value.casefold())
-        if _strip_label(line.text, vocab.section_labels):
+        if strip_label(line.text, vocab.section_labels):
             header.section = header.section or value
     else:
         return False
@@ -785,7 +744,7 @@ def _site_name(lines: list[Line], title_index: int, header: Header) -> str | Non
 
 
 def _section_name(text: str, vocab: Vocabulary) -> str:
-    value = _strip_label(text, vocab.section_labels)
+    value = strip_label(text, vocab.section_labels)
     if value:
         text = value
     crumbs = [c for c in _BREADCRUMB.split(text) if normalize_line(c) not in vocab.lines]
@@ -813,7 +772,7 @@ def read_tags(lines: list[Line], story: StoryRun, vocab: Vocabulary) -> list[str
                 tags.extend(_split_tags(_BULLET.sub("", lines[index].text)))
                 index += 1
             continue
-        value = _strip_label(line.text, vocab.tag_labels)
+        value = strip_label(line.text, vocab.tag_labels)
         if value and line.words <= 30:
             tags.extend(_split_tags(value))
     if not tags and story.closed_by == "slug":

@@ -8,12 +8,29 @@ from datetime import date, datetime, timedelta, timezone
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
-__all__ = ["date_is_visible", "find_shown_date", "parse_date"]
+from newsclean._vocab import Vocabulary
+
+__all__ = [
+    "BY_TAIL",
+    "date_in_line",
+    "date_is_visible",
+    "find_shown_date",
+    "parse_date",
+    "strip_label",
+]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _HAS_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[ECMP][SD]T)\b)\s*$", re.IGNORECASE)
 _EARLIEST = date(1990, 1, 1)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMERIC_DATE = re.compile(
+    r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"
+    r"|\b(?P<d2>\d{1,2})\.\s?(?P<m2>\d{1,2})\.\s?(?P<y2>(?:19|20)\d{2})\b"
+)
+_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
+# " by Jane Doe" closing a date line or a byline
+BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 
 
 def _in_range(value: date) -> bool:
@@ -128,3 +145,45 @@ def find_shown_date(html: str, url: str | None) -> datetime | date | None:
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
     return parse_date(found) if found else None
+
+
+def strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | None:
+    """The value after a known label ("Published: ..."), or ``None``."""
+    key = text.casefold().strip()
+    for label in labels:
+        if key.startswith(label) and (len(key) == len(label) or not key[len(label)].isalnum()):
+            return text[len(label) :].strip(" :-–—|")
+    return None
+
+
+def date_in_line(text: str, vocab: Vocabulary) -> date | datetime | None:
+    """A date that is most of a short line ("Published: 15 November 2025, 10:32").
+
+    >>> from newsclean._vocab import load_vocabulary
+    >>> date_in_line("Published: 15 November 2025 by Jane Doe", load_vocabulary())
+    datetime.date(2025, 11, 15)
+    >>> date_in_line("The council met on 15 November 2025 to approve the budget", load_vocabulary())
+    """
+    value = strip_label(text, vocab.date_labels)
+    candidate = BY_TAIL.sub("", value if value is not None else text)
+    numeric = _NUMERIC_DATE.search(candidate)
+    if numeric:
+        y = numeric.group("y") or numeric.group("y2")
+        m = numeric.group("m") or numeric.group("m2")
+        d = numeric.group("d") or numeric.group("d2")
+        try:
+            return date(int(y), int(m), int(d))
+        except ValueError:
+            return None
+    year = _YEAR.search(candidate)
+    month = vocab.month_pattern.search(candidate)
+    if year is None or month is None:
+        return None
+    day = month.group("day1") or month.group("day2")
+    words = _WORD.findall(candidate)
+    if day is None or len(words) > 8:
+        return None
+    try:
+        return date(int(year.group()), vocab.months[month.group("month").casefold()], int(day))
+    except (ValueError, KeyError):
+        return None

@@ -165,6 +165,9 @@ _PROSE_CHARS = 120
 _SENTENCE_CHARS = 60
 _SENTENCE_END = frozenset('.!?"”’»)…:')
 _EDGE_MIN_CHARS = 40
+# Calls to action dressed as sections (see _drop_promo_sections).
+_PROMO_MAX_BLOCKS = 2
+_PROMO_MAX_CHARS = 160
 # Listings (see _find_listing): tried when the article reading's confidence is below this;
 # at least this many same-tag items of this many characters, carrying this share of their
 # parent's text, in an element holding this share of the page; the listing must be this
@@ -614,8 +617,8 @@ def extract_native(
     result: NativeResult | None = None
     if top is not None:
         nodes = _siblings(top, stats)
-        blocks = _trim_edges(
-            _write(nodes, stats, kept, include_tables=include_tables, listing=False)
+        blocks = _drop_promo_sections(
+            _trim_edges(_write(nodes, stats, kept, include_tables=include_tables, listing=False))
         )
         confidence, reasons = _confidence(blocks, top, page_chars)
         result = NativeResult(blocks, confidence, reasons, page_chars, top.node)
@@ -671,6 +674,34 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
         if b.kind in ("table", "code") or (b.kind != "heading" and len(b.text) >= _EDGE_MIN_CHARS)
     ]
     return head + blocks[first : last + 1] + tail
+
+
+def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Drop a heading whose section holds only a line or two of short text.
+
+    "Take the next step / Contact sales", "Stay connected / Get news in your inbox": calls to
+    action dressed as sections. A real section has running text, a list, a table or code.
+    """
+    kept: list[RawBlock] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "heading":
+            end = index + 1
+            while end < len(blocks) and blocks[end].kind != "heading":
+                end += 1
+            section = blocks[index + 1 : end]
+            if (
+                section
+                and len(section) <= _PROMO_MAX_BLOCKS
+                and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
+                and sum(len(b.text) for b in section) < _PROMO_MAX_CHARS
+            ):
+                index = end
+                continue
+        kept.append(block)
+        index += 1
+    return kept
 
 
 def _write(
