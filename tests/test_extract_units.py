@@ -147,6 +147,17 @@ def test_normalize_blocks_removes_furniture():
     )
 
 
+def test_normalize_blocks_reads_a_date_line_above_the_story():
+    raw = [
+        RawBlock("paragraph", "Published: 3 May 2025 by Jane Doe"),
+        RawBlock("paragraph", "First real paragraph of the story, long enough to count."),
+        RawBlock("paragraph", "On 4 May 2025 the council met again, and this line stays."),
+    ]
+    body = normalize_blocks(raw, vocab=VOCAB, title=None)
+    assert body.shown_date == date(2025, 5, 3)
+    assert [b.text for b in body.blocks] == [raw[1].text, raw[2].text]
+
+
 def test_normalize_blocks_cuts_at_related_block_but_not_mid_story():
     story = [
         RawBlock("paragraph", f"Story paragraph number {i} with enough words in it.")

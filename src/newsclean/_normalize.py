@@ -128,11 +128,6 @@ def normalize_blocks(
             result.authors.extend(n for n in names if n not in result.authors)
             result.agency = result.agency or agency
             continue
-        if len(kept) < 3 and kind == "paragraph" and len(text) < _DATE_LINE_MAX:
-            shown = date_in_line(text, vocab)
-            if shown is not None:
-                result.shown_date = result.shown_date or shown
-                continue
         if len(kept) < 3 and kind == "paragraph" and result.dateline is None:
             found = find_dateline(text, vocab, default_year=default_year)
             if found is not None:
@@ -143,6 +138,11 @@ def normalize_blocks(
                     continue
                 text = found.remainder
                 key = normalize_line(text)
+        if len(kept) < 3 and kind == "paragraph" and len(text) < _DATE_LINE_MAX:
+            shown = date_in_line(text, vocab)
+            if shown is not None:
+                result.shown_date = result.shown_date or shown
+                continue
         if len(key) > 20 and key in seen:
             continue
         seen.add(key)

@@ -677,13 +677,16 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
 
 
 def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Drop a heading whose section holds only a line or two of short text.
+    """Drop a heading whose section holds only a line or two of short text, after the story
+    has begun.
 
     "Take the next step / Contact sales", "Stay connected / Get news in your inbox": calls to
     action dressed as sections. A real section has running text, a list, a table or code.
     """
-    kept: list[RawBlock] = []
-    index = 0
+    # only after the story has begun: a title over a one-line brief is not a promo
+    first_prose = next((i for i, block in enumerate(blocks) if _is_prose(block)), len(blocks))
+    kept: list[RawBlock] = blocks[:first_prose]
+    index = first_prose
     while index < len(blocks):
         block = blocks[index]
         if block.kind == "heading":
