@@ -1,8 +1,10 @@
-"""The body stage: find the main content and keep its structure, behind a small interface.
+"""The body stage's shared types, and trafilatura as a body extractor.
 
-:class:`BodyExtractor` is the seam: anything that turns a cleaned page into ordered blocks.
-:class:`TrafilaturaBody` runs trafilatura on the DOM the boilerplate stage already cleaned;
-a native lexbor extractor will sit beside it.
+:class:`RawBlock` and :class:`BodyResult` are what every extractor returns.
+:class:`BodyExtractor` is the seam for extractors that read serialised HTML;
+:class:`TrafilaturaBody` runs trafilatura on the DOM the boilerplate stage already cleaned.
+newsclean's own extractor (:mod:`newsclean._extract.native`) reads the lexbor tree itself,
+so the page is never serialised and parsed again for it.
 """
 
 from __future__ import annotations
