@@ -158,6 +158,20 @@ def test_normalize_blocks_reads_a_date_line_above_the_story():
     assert [b.text for b in body.blocks] == [raw[1].text, raw[2].text]
 
 
+def test_normalize_blocks_drops_an_author_bio_at_the_end():
+    story = [
+        RawBlock("paragraph", f"Story paragraph number {i}, where Jane Doe is quoted at length.")
+        for i in range(4)
+    ]
+    bio = RawBlock("paragraph", "Jane Doe is a reporter covering transport for the Gazette.")
+    body = normalize_blocks([*story, bio], vocab=VOCAB, title=None, authors=["Jane Doe"])
+    assert [b.text for b in body.blocks] == [b.text for b in story]
+    # without the name from the metadata, or mid-story, the paragraph stays
+    assert len(normalize_blocks([*story, bio], vocab=VOCAB, title=None).blocks) == 5
+    middle = normalize_blocks([bio, *story], vocab=VOCAB, title=None, authors=["Jane Doe"])
+    assert middle.blocks[0].text == bio.text
+
+
 def test_normalize_blocks_cuts_at_related_block_but_not_mid_story():
     story = [
         RawBlock("paragraph", f"Story paragraph number {i} with enough words in it.")

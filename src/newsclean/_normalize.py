@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -31,6 +32,11 @@ _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = re.compile(f" [ {_ODD_SPACES}]+|[{_ODD_SPACES}][ {_ODD_SPACES}]*")
 _UNUSUAL = re.compile(f"[{_INVISIBLE_CHARS}{_ODD_SPACES}]")
+# Author bios (see _drop_author_bios): within the last blocks, at most this long, the name
+# followed by a verb of introduction.
+_BIO_TAIL_BLOCKS = 4
+_BIO_MAX_CHARS = 600
+_BIO_VERB = re.compile(r"\s+(?:is|was|has|writes|covers|joined|leads|serves)\b|'s\s")
 # A line at the top of the body this short that is mostly a date is the date the page shows.
 _DATE_LINE_MAX = 80
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
@@ -68,6 +74,27 @@ def _normalize_code(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
+def _drop_author_bios(kept: list[tuple[str, str, int | None]], authors: Sequence[str]) -> None:
+    """Drop paragraphs near the end that introduce one of the story's authors.
+
+    "Jane Doe is a reporter at ...", "Jane Doe has covered ... since": a bio box that the
+    class vocabulary did not name. Only the last few blocks, only names the metadata gave.
+    """
+    names = [n.casefold() for n in authors if len(n.split()) >= 2]
+    if not names:
+        return
+    start = max(0, len(kept) - _BIO_TAIL_BLOCKS)
+    for index in range(len(kept) - 1, start - 1, -1):
+        kind, text, _ = kept[index]
+        if kind != "paragraph" or len(text) > _BIO_MAX_CHARS:
+            continue
+        folded = text.casefold()
+        for name in names:
+            if folded.startswith(name) and _BIO_VERB.match(folded, len(name)):
+                del kept[index]
+                break
+
+
 @dataclass(slots=True)
 class NormalizedBody:
     """Clean blocks plus what the body told about the story."""
@@ -88,8 +115,12 @@ def normalize_blocks(
     title: str | None,
     extra_phrases: frozenset[str] = frozenset(),
     default_year: int | None = None,
+    authors: tuple[str, ...] | list[str] = (),
 ) -> NormalizedBody:
-    """Normalise extracted blocks into record blocks; see the module docstring."""
+    """Normalise extracted blocks into record blocks; see the module docstring.
+
+    ``authors`` (from the page's metadata) lets an author bio at the end of the story go.
+    """
     result = NormalizedBody()
     texts = [
         (b.kind, _normalize_code(b.text) if b.kind == "code" else normalize_text(b.text), b.level)
@@ -148,6 +179,7 @@ def normalize_blocks(
         seen.add(key)
         kept.append((kind, text, level))
 
+    _drop_author_bios(kept, authors)
     while kept and kept[-1][0] == "heading":
         kept.pop()
     result.blocks = [make_block(kind, text, level) for kind, text, level in kept]

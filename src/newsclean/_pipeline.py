@@ -339,6 +339,7 @@ def run_pipeline(
         title=md.title,
         extra_phrases=frozenset(normalize_line(p) for p in options.boilerplate_phrases),
         default_year=default_year,
+        authors=md.authors,
     )
     dateline, dateline_date = normalized.dateline, normalized.dateline_date
     agency = md.agency or normalized.agency
