@@ -230,6 +230,18 @@ def test_native_keeps_code_indentation():
     assert result.blocks[-1].text == "def f():\n    return 1"
 
 
+def test_code_lines_broken_by_br_or_line_elements_stay_lines():
+    code = (
+        "<pre>#!/usr/bin/env python3<br><br>import os<br>CONFIG = {<br>    'a': 1,<br>}</pre>"
+        '<pre><code><span class="line">def f():</span><div>    return 1</div></code></pre>'
+    )
+    article = native(news_page(f"<article>{_paras(0, 1, 2)}{code}</article>"))
+    assert kinds(article, "code") == [
+        "#!/usr/bin/env python3\n\nimport os\nCONFIG = {\n    'a': 1,\n}",
+        "def f():\n    return 1",
+    ]
+
+
 def test_record_keeps_code_indentation():
     article = native(news_page(f"<article>{_paras(0, 1, 2)}<pre>def f():\n    return 1\n</pre>"))
     assert kinds(article, "code") == ["def f():\n    return 1"]

@@ -460,6 +460,25 @@ def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
     return nodes
 
 
+def _pre_text(node: LexborNode, pieces: list[str]) -> None:
+    """Preformatted text as written: whitespace kept, ``<br>`` and block children break lines."""
+    child = node.child
+    while child is not None:
+        tag = child.tag or ""
+        if tag == "-text":
+            pieces.append(child.text_content or "")
+        elif tag == "br":
+            pieces.append("\n")
+        elif tag and tag[0] != "-":
+            block = tag not in _INLINE
+            if block and pieces and not pieces[-1].endswith("\n"):
+                pieces.append("\n")
+            _pre_text(child, pieces)
+            if block and pieces and not pieces[-1].endswith("\n"):
+                pieces.append("\n")
+        child = child.next
+
+
 def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
     """A table of data (rows and cells) rather than page layout."""
     own = table.mem_id
@@ -555,7 +574,9 @@ class _Writer:
             self.flush("heading", level)
             return
         if tag == "pre":
-            text = node.text(deep=True).strip("\n")
+            pieces: list[str] = []
+            _pre_text(node, pieces)
+            text = "".join(pieces).strip("\n")
             if text.strip():
                 self.blocks.append(RawBlock("code", text))
             return
