@@ -676,9 +676,10 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
     """Drop the short furniture a container carries around its story.
 
     Before the first paragraph of running text go short lines and link-list items (section
-    menus, "Read the Blog"); after the last go short lines (calls to action, "Keep reading",
-    "Contact sales"). Headings before the story stay (the normaliser drops a repeated title);
-    longer list items after it stay (a closing list of sources or further reading).
+    menus, "Read the Blog"); after the last, only sentences, longer list items (a closing
+    list of sources or further reading), tables and code stay: calls to action, "Keep
+    reading", "Contact sales", promo taglines and trailing headings go. Headings before the
+    story stay (the normaliser drops a repeated title).
     """
     prose = [i for i, block in enumerate(blocks) if _is_prose(block)]
     if not prose:
@@ -692,7 +693,9 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
     tail = [
         b
         for b in blocks[last + 1 :]
-        if b.kind in ("table", "code") or (b.kind != "heading" and len(b.text) >= _EDGE_MIN_CHARS)
+        if b.kind in ("table", "code")
+        or (b.kind == "list_item" and len(b.text) >= _EDGE_MIN_CHARS)
+        or (b.kind in ("paragraph", "quote") and b.text.rstrip()[-1:] in _SENTENCE_END)
     ]
     return head + blocks[first : last + 1] + tail
 
