@@ -174,7 +174,7 @@ class VocabularyPruner:
     to the article instead (a "related" block of ``<article>`` teaser cards inside the story).
     """
 
-    __slots__ = ("categories", "content", "kept", "limit", "vocab")
+    __slots__ = ("categories", "content", "kept", "limit", "seen", "vocab")
 
     def __init__(
         self,
@@ -198,6 +198,7 @@ class VocabularyPruner:
                 self.content.add(node.mem_id)
                 node = node.parent
         self.kept: dict[int, str] = {}
+        self.seen: dict[str, str | None] = {}
 
     def category(self, node: LexborNode, tag: str) -> str | None:
         """The node's removable category, ``None`` when its class/id names none."""
@@ -206,9 +207,15 @@ class VocabularyPruner:
         marker = class_and_id(node)
         if marker == " ":
             return None
+        try:
+            return self.seen[marker]
+        except KeyError:
+            pass
         category = self.vocab.boilerplate_category(marker)
-        if category is None or category not in self.categories:
-            return None
+        if category is not None and category not in self.categories:
+            category = None
+        # pages repeat their class strings (every card, every widget): match each once
+        self.seen[marker] = category
         return category
 
     def removable(self, node: LexborNode, category: str, chars: int) -> bool:
