@@ -675,8 +675,9 @@ def _is_prose(block: RawBlock) -> bool:
 def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
     """Drop the short furniture a container carries around its story.
 
-    Before the first paragraph of running text go short lines and link-list items (section
-    menus, "Read the Blog"); after the last, only sentences, longer list items (a closing
+    Before the first paragraph of running text only headings, sentences (a dek), tables and
+    code stay: section menus, "Read the Blog", "5 min read" meta rows go; after the last,
+    only sentences, longer list items (a closing
     list of sources or further reading), tables and code stay: calls to action, "Keep
     reading", "Contact sales", promo taglines and trailing headings go. Headings before the
     story stay (the normaliser drops a repeated title).
@@ -688,7 +689,8 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
     head = [
         b
         for b in blocks[:first]
-        if b.kind in ("heading", "table", "code") or len(b.text) >= _EDGE_MIN_CHARS
+        if b.kind in ("heading", "table", "code")
+        or (len(b.text) >= _EDGE_MIN_CHARS and b.text.rstrip()[-1:] in _SENTENCE_END)
     ]
     tail = [
         b
