@@ -128,8 +128,10 @@ def _second_opinion(
 def _article_body_gate(best: BodyResult, md: Metadata, warnings: list[str]) -> BodyResult:
     """JSON-LD ``articleBody`` replaces a DOM extraction that is short or half of it."""
     if md.article_body:
-        body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
         ours = _text_length(best.blocks)
+        if ours >= 200 and ours >= 0.5 * len(md.article_body):
+            return best  # cannot win: normalising only shortens it
+        body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
         theirs = _text_length(body_blocks)
         if theirs >= 500 and (ours < 200 or ours < 0.5 * theirs):
             warnings.append("body taken from JSON-LD articleBody")
