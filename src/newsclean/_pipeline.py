@@ -24,7 +24,11 @@ from newsclean._dom import (
 )
 from newsclean._errors import NoContentError
 from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
-from newsclean._extract.boilerplate import VocabularyPruner, strip_boilerplate
+from newsclean._extract.boilerplate import (
+    VocabularyPruner,
+    remove_never_content,
+    strip_boilerplate,
+)
 from newsclean._extract.dates import date_is_visible, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native
@@ -297,14 +301,20 @@ def run_pipeline(
     clock.lap("parse")
     md = harvest_metadata(tree, url=url, vocab=vocab)
     clock.lap("metadata")
-    # the page as its readers see it, for "does the page show this date?"; read before the
-    # DOM stage removes headers and bylines, and only when the answer can matter
+    # the page as its readers see it, for "does the page show this date?": read without
+    # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM
+    # stage removes headers and bylines, and only when the answer can matter
+    remove_never_content(tree)
     page_text = ""
     if options.date_fallback and md.published is not None and tree.body is not None:
         page_text = tree.body.text(separator=" ").lower()
     native_mode = options.extractor != "trafilatura"
     report = strip_boilerplate(
-        tree, vocab, include_comments=options.include_comments, vocabulary=not native_mode
+        tree,
+        vocab,
+        include_comments=options.include_comments,
+        vocabulary=not native_mode,
+        never_content=False,
     )
     clock.lap("dom")
 

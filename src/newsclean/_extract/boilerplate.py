@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
 from newsclean._vocab import Vocabulary
 
-__all__ = ["CleaningReport", "VocabularyPruner", "strip_boilerplate"]
+__all__ = [
+    "CleaningReport",
+    "VocabularyPruner",
+    "remove_never_content",
+    "strip_boilerplate",
+]
 
 NEVER_CONTENT = ", ".join(
     (
@@ -112,23 +117,31 @@ def _holds_content(node: LexborNode) -> bool:
     return node.css_first(CONTENT_MARKERS) is not None or node.tag in ("article", "main")
 
 
+def remove_never_content(tree: LexborHTMLParser) -> int:
+    """Remove what is never content (scripts, styles, widgets, landmarks of navigation)."""
+    removed = 0
+    for node in tree.css(NEVER_CONTENT):
+        node.remove()
+        removed += 1
+    return removed
+
+
 def strip_boilerplate(
     tree: LexborHTMLParser,
     vocab: Vocabulary,
     *,
     include_comments: bool = False,
     vocabulary: bool = True,
+    never_content: bool = True,
 ) -> CleaningReport:
     """Remove boilerplate elements from ``tree`` in place; return what went.
 
     With ``vocabulary=False`` the class/id pass is left to the caller, which runs
     :class:`VocabularyPruner` inside its own walk over the tree (the native extractor does,
-    to visit every element once).
+    to visit every element once). With ``never_content=False`` the caller has already run
+    :func:`remove_never_content`.
     """
-    never = 0
-    for node in tree.css(NEVER_CONTENT):
-        node.remove()
-        never += 1
+    never = remove_never_content(tree) if never_content else 0
 
     root = tree.body or tree.root
     if root is None:
