@@ -194,5 +194,5 @@ def warm_up_libraries() -> None:
         month_words()
         # a string no locale reads makes dateparser compile every locale's patterns
         external_date_parser("zzqx 12 vvqy 2024", "%Y-%m-%d")
-    except ImportError:
+    except (ImportError, TypeError, ValueError):  # a future htmldate may move these
         pass
