@@ -592,8 +592,8 @@ class _Writer:
             inner: BlockKind = "quote" if kind == "quote" else "list_item"
         elif tag == "blockquote":
             inner = "quote"
-        elif (tag == "p" and kind in ("list_item", "quote")) or kind in ("list_item", "quote"):
-            inner = kind
+        elif kind in ("list_item", "quote"):
+            inner = kind  # a paragraph or div inside a list item or quote stays one
         else:
             inner = "paragraph"
         self.inner(node, inner)
