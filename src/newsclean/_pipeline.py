@@ -23,7 +23,13 @@ from newsclean._dom import (
     parse_html,
 )
 from newsclean._errors import NoContentError
-from newsclean._extract.body import BodyExtractor, BodyResult, RawBlock, TrafilaturaBody
+from newsclean._extract.body import (
+    BodyExtractor,
+    BodyResult,
+    RawBlock,
+    TrafilaturaBody,
+    text_length,
+)
 from newsclean._extract.boilerplate import (
     VocabularyPruner,
     remove_never_content,
@@ -95,10 +101,6 @@ def _empty(url: str | None, warnings: list[str], options: Options) -> Article:
     return Article(url=url, warnings=tuple(warnings))
 
 
-def _text_length(blocks: list[RawBlock]) -> int:
-    return sum(len(b.text) for b in blocks)
-
-
 def _blocks_from_article_body(article_body: str) -> list[RawBlock]:
     paragraphs = [p.strip() for p in article_body.replace("\r", "").split("\n")]
     return [RawBlock("paragraph", p) for p in paragraphs if p]
@@ -118,12 +120,12 @@ def _second_opinion(
     DOM stage left: our removals can change which container trafilatura settles on, and the
     page as served then gives the fuller body.
     """
-    ours = _text_length(primary.blocks)
+    ours = text_length(primary.blocks)
     if ours < MIN_BODY_CHARS or ours < WEAK_SHARE * page_chars:
         retry = EXTRACTORS["trafilatura"].extract(
             raw_html[: options.max_extract_chars], url=url, options=options
         )
-        theirs = _text_length(retry.blocks)
+        theirs = text_length(retry.blocks)
         if (ours < MIN_BODY_CHARS and theirs > ours) or theirs > RETRY_GAIN * ours:
             return BodyResult(retry.blocks, f"{retry.extractor}:raw")
     return primary
@@ -132,11 +134,11 @@ def _second_opinion(
 def _article_body_gate(best: BodyResult, md: Metadata, warnings: list[str]) -> BodyResult:
     """JSON-LD ``articleBody`` replaces a DOM extraction that is short or half of it."""
     if md.article_body:
-        ours = _text_length(best.blocks)
+        ours = text_length(best.blocks)
         if ours >= 200 and ours >= 0.5 * len(md.article_body):
             return best  # cannot win: normalising only shortens it
         body_blocks = _blocks_from_article_body(normalize_text(md.article_body))
-        theirs = _text_length(body_blocks)
+        theirs = text_length(body_blocks)
         if theirs >= 500 and (ours < 200 or ours < 0.5 * theirs):
             warnings.append("body taken from JSON-LD articleBody")
             return BodyResult(body_blocks, "jsonld")
@@ -160,7 +162,7 @@ def _trafilatura_body(
     primary = extractor.extract(cleaned_html, url=url, options=options)
     if primary.error:
         warnings.append(f"{primary.extractor} failed: {primary.error}")
-    if _text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
+    if text_length(primary.blocks) < MIN_BODY_CHARS and tree.root is not None:
         depth = min(options.max_depth, LIBXML2_MAX_DEPTH)
         if flatten_deep_nesting(tree.root, max_depth=depth):
             warnings.append(f"nesting deeper than {depth} levels flattened")
@@ -193,8 +195,8 @@ def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
     weak, "longer than 1.2x" scores 0.621 F1 against 0.580 for always trafilatura and 0.506
     for always native.
     """
-    ours = _text_length(native.blocks)
-    theirs = _text_length(fallback.blocks)
+    ours = text_length(native.blocks)
+    theirs = text_length(fallback.blocks)
     if theirs > AUTO_FALLBACK_GAIN * ours:
         return fallback
     return BodyResult(native.blocks, "native")

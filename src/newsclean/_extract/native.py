@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsclean._dom import LexborNode, class_and_id
-from newsclean._extract.body import RawBlock
+from newsclean._extract.body import RawBlock, text_length
 from newsclean._extract.boilerplate import VocabularyPruner
 
 if TYPE_CHECKING:
@@ -648,8 +648,8 @@ def extract_native(
     listing = _find_listing(stats, page_chars)
     if listing is not None:
         blocks = _write([listing.node], stats, kept, include_tables=include_tables, listing=True)
-        chars = sum(len(b.text) for b in blocks)
-        ours = sum(len(b.text) for b in result.blocks) if result is not None else 0
+        chars = text_length(blocks)
+        ours = text_length(result.blocks) if result is not None else 0
         holds_reading = top is not None and (
             top.node.mem_id == listing.node.mem_id or _is_inside(top.node, listing.node)
         )
@@ -724,7 +724,7 @@ def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
                 section
                 and len(section) <= _PROMO_MAX_BLOCKS
                 and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
-                and sum(len(b.text) for b in section) < _PROMO_MAX_CHARS
+                and text_length(section) < _PROMO_MAX_CHARS
             ):
                 index = end
                 continue
@@ -807,7 +807,7 @@ def _find_listing(stats: _Stats, page_chars: int) -> _Stat | None:
 def _confidence(
     blocks: list[RawBlock], top: _Stat, page_chars: int
 ) -> tuple[float, tuple[str, ...]]:
-    chars = sum(len(b.text) for b in blocks)
+    chars = text_length(blocks)
     reasons: list[str] = []
     confidence = 1.0
     if chars < 250:
