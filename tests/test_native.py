@@ -770,3 +770,34 @@ def test_date_search_reads_the_head_and_the_article_surroundings():
     assert result.container is not None
     # the whole body when there is no container to go by
     assert "1 January 2019" in newsclean._pipeline._date_region(tree, None)
+
+
+def test_signup_box_goes_with_its_heading_and_blurb():
+    box = (
+        '<div class="col-lg-4"><div class="blue-box"><h2>Become a member</h2>'
+        "<p>We will never sell your information. Unsubscribe at any time.</p></div>"
+        '<div class="holder"><form action="/join"><label>Your e-mail</label>'
+        '<input type="email" name="address"><button>Join</button></form></div></div>'
+    )
+    article = native(news_page(f"<article>{_paras(0, 1)}</article>{box}"))
+    assert "Become a member" not in article.text
+    assert "never sell your information" not in article.text
+    assert PARAGRAPHS[1] in article.text
+
+
+def test_forms_in_the_story_or_around_the_page_are_not_signup_boxes():
+    # an ASP.NET page: one form around everything, with a newsletter field somewhere
+    wrapped = (
+        f'<form id="aspnetForm"><article>{_paras(0, 1, 2)}</article>'
+        '<input type="email" name="newsletter_email"></form>'
+    )
+    assert PARAGRAPHS[2] in native(news_page(wrapped)).text
+    # a sign-up box inside the story takes only its own small box, not the story around it
+    inside = (
+        f'<article>{_paras(0, 1)}<div class="x"><h3>Get our newsletter</h3><form>'
+        f'<input type="email"></form></div>{_paras(2)}</article>'
+    )
+    text = native(news_page(inside)).text
+    assert "Get our newsletter" not in text
+    assert PARAGRAPHS[1] in text
+    assert PARAGRAPHS[2] in text

@@ -12,6 +12,10 @@ may sit inside another that already went.
    match that holds a large share of the page's text is a layout wrapper that happens to carry
    such a class (``<div class="page has-sidebar">``), and removing it would lose the article.
 3. Link farms: lists and divs whose text is nearly all links (menus, teaser lists).
+
+Sign-up boxes go with the never-content pass: a form that asks for an e-mail address, with
+the small box around it (the "Join our newsletter" heading and its blurb), whatever the box's
+class names.
 """
 
 from __future__ import annotations
@@ -96,6 +100,14 @@ REMOVABLE_CATEGORIES = frozenset(
 )
 # A matched container goes only when it holds less than this share of the page's text.
 MAX_REMOVED_SHARE = 0.25
+# Sign-up boxes (see _remove_signup_boxes): a form that asks for an e-mail address, with at
+# most this much text of its own once its controls are gone (labels, a consent line), and
+# the ancestors around it while they hold at most this much text.
+SIGNUP_FORMS = ":is(form:has(input[type=email]), form:has(input[name*=mail i]))"
+SIGNUP_FORM_MAX_CHARS = 300
+SIGNUP_BOX_MAX_CHARS = 400
+# a box never grows into these: the page, the article, or an item of a list or table
+_SIGNUP_STOP = frozenset({"body", "html", "article", "main", "li", "tr", "td"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +130,16 @@ def _holds_content(node: LexborNode) -> bool:
 
 
 def remove_never_content(tree: LexborHTMLParser) -> int:
-    """Remove what is never content (scripts, styles, widgets, landmarks of navigation)."""
+    """Remove what is never content (scripts, styles, widgets, landmarks of navigation), and
+    sign-up boxes: a form asking for an e-mail address with the small box around it."""
+    # found before their inputs go with the rest of the controls
+    signups = [form for form in tree.css(SIGNUP_FORMS) if form.tag == "form"]
     removed = 0
     for node in tree.css(NEVER_CONTENT):
         node.remove()
         removed += 1
+    if signups:
+        removed += _remove_signup_boxes(tree, signups)
     return removed
 
 
@@ -239,6 +256,38 @@ class VocabularyPruner:
             self.kept[node.mem_id] = category
             return False
         return True
+
+
+def _remove_signup_boxes(tree: LexborHTMLParser, forms: list[LexborNode]) -> int:
+    """Remove sign-up forms with the small box around each (heading, blurb, consent line).
+
+    A newsletter or lead-form box ("Become a member / We will never sell your information /
+    [e-mail] [Subscribe]") is a form plus a line or two; its class names vary too much to
+    list. A form with much text of its own (one that wraps the page) is left alone, and so
+    is a box that would hold the article, an item of a list or table, or a large share of
+    the page.
+    """
+    root = tree.body or tree.root
+    if root is None:
+        return 0
+    limit = min(SIGNUP_BOX_MAX_CHARS, MAX_REMOVED_SHARE * _text_length(root))
+    removed = 0
+    for form in forms:
+        if form.parent is None or _text_length(form) > SIGNUP_FORM_MAX_CHARS:
+            continue
+        box = form
+        parent = box.parent
+        while (
+            parent is not None
+            and parent.tag not in _SIGNUP_STOP
+            and _text_length(parent) <= limit
+            and not _holds_content(parent)
+        ):
+            box = parent
+            parent = box.parent
+        box.remove()
+        removed += 1
+    return removed
 
 
 def _inside_content(node: LexborNode) -> bool:

@@ -138,7 +138,6 @@ _INLINE = frozenset(
 _SKIP = frozenset(
     {
         "figure",
-        "form",
         "aside",
         "nav",
         "footer",
@@ -535,6 +534,9 @@ class _Writer:
         stat = self.stats.by_id.get(node.mem_id)
         if stat is None or stat.chars == 0:
             return tag not in ("br", "img", "hr")
+        if tag == "form" and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+            # a form inside the article is a widget; one around it is the page (ASP.NET)
+            return True
         if node.mem_id in self.kept and stat.chars < _PRUNE_MAX_SHARE * self.limit:
             # a boilerplate-named container the DOM stage kept as large for the page is
             # small for the article: it goes now
