@@ -801,3 +801,20 @@ def test_forms_in_the_story_or_around_the_page_are_not_signup_boxes():
     assert "Get our newsletter" not in text
     assert PARAGRAPHS[1] in text
     assert PARAGRAPHS[2] in text
+
+
+def test_a_comment_thread_longer_than_the_story_is_still_not_the_story():
+    reply = (
+        "<li class='comment'><p>{} I have been following this budget debate all year and "
+        "I think the council finally got it right this time, mostly.</p></li>"
+    )
+    thread = "".join(reply.format(f"Reader {i} says:") for i in range(40))
+    html = news_page(
+        f'<div class="post">{_paras(0, 1, 2, 3)}'
+        f'<div id="comments" class="comments-area"><h2>40 Comments</h2><ol>{thread}</ol></div>'
+        "</div>"
+    )
+    text = native(html).text
+    assert PARAGRAPHS[3] in text
+    assert "Reader 7 says" not in text
+    assert "Reader 7 says" in native(html, include_comments=True).text

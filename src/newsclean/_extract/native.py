@@ -159,6 +159,11 @@ _SKIP = frozenset(
     }
 )
 _PRUNE_MAX_SHARE = 0.5
+# a comments container inside the chosen one goes, whatever its size, when this much text
+# is left beside it
+_STORY_BESIDE_COMMENTS = 500
+# how many of the best candidates are searched for one outside the comment threads
+_STORY_CANDIDATES = 10
 # Running text (see _is_prose, _trim_edges).
 _PROSE_CHARS = 120
 _SENTENCE_CHARS = 60
@@ -354,6 +359,11 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
     if not stats.scored:
         return None
     ranked = _ranked(stats)
+    comments = _comment_threads(stats)
+    if comments:
+        # a long thread under a short story outscores it, but is not it
+        story = [pair for pair in ranked[:_STORY_CANDIDATES] if not _is_within(pair[1], comments)]
+        ranked = story + [pair for pair in ranked if pair not in story] if story else ranked
     top_score, top = ranked[0]
 
     # readability: an ancestor shared by three or more near-ties holds the article
@@ -381,6 +391,22 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
         ):
             return hstat
     return _climb(top, stats)
+
+
+def _comment_threads(stats: _Stats) -> set[int]:
+    """The comment containers the DOM stage kept for their size (mem_ids)."""
+    if stats.pruner is None:
+        return set()
+    return {mem_id for mem_id, category in stats.pruner.kept.items() if category == "comments"}
+
+
+def _is_within(stat: _Stat, containers: set[int]) -> bool:
+    node: LexborNode | None = stat.node
+    while node is not None:
+        if node.mem_id in containers:
+            return True
+        node = node.parent
+    return False
 
 
 def _climb(top: _Stat, stats: _Stats) -> _Stat:
@@ -537,7 +563,12 @@ class _Writer:
         if tag == "form" and stat.chars < _PRUNE_MAX_SHARE * self.limit:
             # a form inside the article is a widget; one around it is the page (ASP.NET)
             return True
-        if node.mem_id in self.kept and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+        category = self.kept.get(node.mem_id)
+        if category is not None and (
+            stat.chars < _PRUNE_MAX_SHARE * self.limit
+            # a comment thread longer than the story it follows still is not the story
+            or (category == "comments" and self.limit - stat.chars >= _STORY_BESIDE_COMMENTS)
+        ):
             # a boilerplate-named container the DOM stage kept as large for the page is
             # small for the article: it goes now
             return True
