@@ -31,6 +31,7 @@ from newsclean._extract.body import (
     text_length,
 )
 from newsclean._extract.boilerplate import (
+    DomScan,
     VocabularyPruner,
     remove_never_content,
     strip_boilerplate,
@@ -306,7 +307,8 @@ def run_pipeline(
     # the page as its readers see it, for "does the page show this date?": read without
     # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM
     # stage removes headers and bylines, and only when the answer can matter
-    remove_never_content(tree)
+    scan = DomScan.of(tree)
+    remove_never_content(tree, scan)
     page_text = ""
     if options.date_fallback and md.published is not None and tree.body is not None:
         page_text = tree.body.text(separator=" ").lower()
@@ -317,6 +319,7 @@ def run_pipeline(
         include_comments=options.include_comments,
         vocabulary=not native_mode,
         never_content=False,
+        scan=scan,
     )
     clock.lap("dom")
 
@@ -325,7 +328,11 @@ def run_pipeline(
     if native_mode and root is not None:
         # the class/id vocabulary pass runs inside the native walk: one visit per element
         pruner = VocabularyPruner(
-            tree, vocab, include_comments=options.include_comments, page_chars=report.page_chars
+            tree,
+            vocab,
+            include_comments=options.include_comments,
+            page_chars=report.page_chars,
+            markers=scan.markers,
         )
         try:
             native = _native(root, pruner, options, warnings)

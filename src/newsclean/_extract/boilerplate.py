@@ -1,9 +1,9 @@
 """The DOM stage: drop what is never article content, judged by semantics and vocabulary.
 
-Three passes over one lexbor tree, all driven by CSS unions run in C:
-
-Removal detaches nodes (``remove``), never frees them mid-walk: a node listed by one query
-may sit inside another that already went.
+Passes over one lexbor tree. The elements the semantic passes judge come from one CSS query
+(:class:`DomScan`: lexbor walks the tree once per query), taken before anything goes.
+Removal detaches nodes (``remove``), never frees them: a node listed by the query may sit
+inside another that already went, where removing it again changes nothing.
 
 1. Elements that are never content: scripts, styles, embedded widgets, forms' controls,
    hidden elements, dialogs, navigation landmarks.
@@ -27,13 +27,15 @@ from newsclean._vocab import Vocabulary
 
 __all__ = [
     "CleaningReport",
+    "DomScan",
     "VocabularyPruner",
     "remove_never_content",
     "strip_boilerplate",
 ]
 
-NEVER_CONTENT = ", ".join(
-    (
+# Never content: these elements, and elements with these roles or aria-modal=true.
+NEVER_TAGS = frozenset(
+    {
         "script",
         "style",
         "template",
@@ -49,36 +51,50 @@ NEVER_CONTENT = ", ".join(
         "dialog",
         "nav",
         "menu",
-        "[aria-modal=true]",
-        "[role=navigation]",
-        "[role=search]",
-        "[role=dialog]",
-        "[role=alertdialog]",
-        "[role=menu]",
-        "[role=menubar]",
-        "[role=banner]",
-        "[role=contentinfo]",
-    )
+    }
+)
+NEVER_ROLES = frozenset(
+    {
+        "navigation",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "banner",
+        "contentinfo",
+    }
 )
 # Hidden now is not always hidden for good: streamed server rendering (React's
 # <div hidden id="S:0">) and tabs ship the article hidden and reveal it with a script. A
-# hidden element goes only when it is small next to the page.
-HIDDEN = ", ".join(
-    (
-        # forum software (Discourse) serves its whole thread to crawlers inside <noscript>
-        "noscript",
-        "[hidden]",
-        "[aria-hidden=true]",
-        "[style*='display:none']",
-        "[style*='display: none']",
-        "[style*='visibility:hidden']",
-        "[style*='visibility: hidden']",
-    )
-)
+# hidden element goes only when it is small next to the page. Hidden means: <noscript>
+# (forum software, Discourse, serves its whole thread to crawlers inside it), the hidden
+# attribute, aria-hidden=true, or an inline style with one of these.
+HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 # Landmarks that are boilerplate unless they hold the article (an <aside> pull quote inside
 # the body stays: only asides outside <article>/<main> go).
-PAGE_CHROME = "body > header, body > footer, aside, [role=complementary], footer"
+# (<header> as a child of <body>, <footer> and <aside> anywhere, role=complementary)
 CONTENT_MARKERS = "article, main, [role=main], [itemprop=articleBody], [itemprop=text]"
+# One CSS pass finds every element the DOM stage judges (see DomScan); lexbor walks the
+# tree once per query, whatever the number of selectors in it.
+_SCAN = ", ".join(
+    (
+        *sorted(NEVER_TAGS),
+        "noscript",
+        "header",
+        "footer",
+        "aside",
+        "article",
+        "main",
+        "form",
+        "[role]",
+        "[style]",
+        "[hidden]",
+        "[aria-hidden]",
+        "[aria-modal]",
+        "[itemprop]",
+    )
+)
 
 # Categories whose containers are removed when small; "author_box" and "legal" need the
 # same guard as the rest.
@@ -103,7 +119,7 @@ MAX_REMOVED_SHARE = 0.25
 # Sign-up boxes (see _remove_signup_boxes): a form that asks for an e-mail address, with at
 # most this much text of its own once its controls are gone (labels, a consent line), and
 # the ancestors around it while they hold at most this much text.
-SIGNUP_FORMS = ":is(form:has(input[type=email]), form:has(input[name*=mail i]))"
+SIGNUP_INPUTS = "input[type=email], input[name*=mail i]"
 SIGNUP_FORM_MAX_CHARS = 300
 SIGNUP_BOX_MAX_CHARS = 400
 # a box never grows into these: the page, the article, or an item of a list or table
@@ -129,17 +145,76 @@ def _holds_content(node: LexborNode) -> bool:
     return node.css_first(CONTENT_MARKERS) is not None or node.tag in ("article", "main")
 
 
-def remove_never_content(tree: LexborHTMLParser) -> int:
+@dataclass(frozen=True, slots=True)
+class DomScan:
+    """The elements the DOM stage judges, found in one CSS pass, in document order.
+
+    Taken before anything is removed: an element listed here may sit inside one that a
+    pass has already detached, where judging or removing it again changes nothing.
+    """
+
+    never: list[LexborNode]
+    hidden: list[LexborNode]
+    chrome: list[LexborNode]
+    markers: list[LexborNode]
+    # forms that ask for an e-mail address (found before their inputs go)
+    signup_forms: list[LexborNode]
+
+    @classmethod
+    def of(cls, tree: LexborHTMLParser) -> DomScan:
+        never: list[LexborNode] = []
+        hidden: list[LexborNode] = []
+        chrome: list[LexborNode] = []
+        markers: list[LexborNode] = []
+        signup_forms: list[LexborNode] = []
+        for node in tree.css(_SCAN):
+            tag = node.tag
+            attrs = node.attributes
+            role = attrs.get("role")
+            if tag in NEVER_TAGS or role in NEVER_ROLES or attrs.get("aria-modal") == "true":
+                never.append(node)
+                continue
+            style = attrs.get("style")
+            if (
+                tag == "noscript"
+                or "hidden" in attrs
+                or attrs.get("aria-hidden") == "true"
+                or (style is not None and any(s in style for s in HIDDEN_STYLES))
+            ):
+                hidden.append(node)
+            if (
+                tag in ("footer", "aside")
+                or role == "complementary"
+                or (tag == "header" and _parent_tag(node) == "body")
+            ):
+                chrome.append(node)
+            if (
+                tag in ("article", "main")
+                or role == "main"
+                or attrs.get("itemprop") in ("articleBody", "text")
+            ):
+                markers.append(node)
+            if tag == "form" and node.css_first(SIGNUP_INPUTS) is not None:
+                signup_forms.append(node)
+        return cls(never, hidden, chrome, markers, signup_forms)
+
+
+def _parent_tag(node: LexborNode) -> str | None:
+    parent = node.parent
+    return parent.tag if parent is not None else None
+
+
+def remove_never_content(tree: LexborHTMLParser, scan: DomScan | None = None) -> int:
     """Remove what is never content (scripts, styles, widgets, landmarks of navigation), and
     sign-up boxes: a form asking for an e-mail address with the small box around it."""
-    # found before their inputs go with the rest of the controls
-    signups = [form for form in tree.css(SIGNUP_FORMS) if form.tag == "form"]
+    if scan is None:
+        scan = DomScan.of(tree)
     removed = 0
-    for node in tree.css(NEVER_CONTENT):
+    for node in scan.never:
         node.remove()
         removed += 1
-    if signups:
-        removed += _remove_signup_boxes(tree, signups)
+    if scan.signup_forms:
+        removed += _remove_signup_boxes(tree, scan.signup_forms)
     return removed
 
 
@@ -150,28 +225,31 @@ def strip_boilerplate(
     include_comments: bool = False,
     vocabulary: bool = True,
     never_content: bool = True,
+    scan: DomScan | None = None,
 ) -> CleaningReport:
     """Remove boilerplate elements from ``tree`` in place; return what went.
 
     With ``vocabulary=False`` the class/id pass is left to the caller, which runs
     :class:`VocabularyPruner` inside its own walk over the tree (the native extractor does,
     to visit every element once). With ``never_content=False`` the caller has already run
-    :func:`remove_never_content`.
+    :func:`remove_never_content`; pass its ``scan`` so the tree is queried once.
     """
-    never = remove_never_content(tree) if never_content else 0
+    if scan is None:
+        scan = DomScan.of(tree)
+    never = remove_never_content(tree, scan) if never_content else 0
 
     root = tree.body or tree.root
     if root is None:
         return CleaningReport(never, 0, 0)
     page_length = max(_text_length(root), 1)
 
-    for node in tree.css(HIDDEN):
+    for node in scan.hidden:
         if _text_length(node) < MAX_REMOVED_SHARE * page_length:
             node.remove()
             never += 1
 
     chrome = 0
-    for node in tree.css(PAGE_CHROME):
+    for node in scan.chrome:
         if _inside_content(node) or _holds_content(node):
             continue
         if _text_length(node) < MAX_REMOVED_SHARE * page_length:
@@ -181,7 +259,11 @@ def strip_boilerplate(
     if not vocabulary:
         return CleaningReport(never, chrome, 0, page_length)
     pruner = VocabularyPruner(
-        tree, vocab, include_comments=include_comments, page_chars=page_length
+        tree,
+        vocab,
+        include_comments=include_comments,
+        page_chars=page_length,
+        markers=scan.markers,
     )
     removed = 0
     for node in tree.css("[class], [id]"):
@@ -213,6 +295,7 @@ class VocabularyPruner:
         *,
         include_comments: bool,
         page_chars: int | None = None,
+        markers: list[LexborNode] | None = None,
     ) -> None:
         self.vocab = vocab
         self.categories = REMOVABLE_CATEGORIES - ({"comments"} if include_comments else set())
@@ -222,7 +305,7 @@ class VocabularyPruner:
         self.limit = MAX_REMOVED_SHARE * max(page_chars, 1)
         # the content markers and all their ancestors: never removed by vocabulary
         self.content: set[int] = set()
-        for marker in tree.css(CONTENT_MARKERS):
+        for marker in tree.css(CONTENT_MARKERS) if markers is None else markers:
             node: LexborNode | None = marker
             while node is not None and node.mem_id not in self.content:
                 self.content.add(node.mem_id)
