@@ -818,3 +818,17 @@ def test_a_comment_thread_longer_than_the_story_is_still_not_the_story():
     assert PARAGRAPHS[3] in text
     assert "Reader 7 says" not in text
     assert "Reader 7 says" in native(html, include_comments=True).text
+
+
+def test_collapsed_accordion_panels_are_content_other_hidden_boxes_are_not():
+    panel = (
+        '<h3><a role="button" aria-controls="step-2">2. Get quotes</a></h3>'
+        f'<div id="step-2" style="display:none">{_paras(4)}</div>'
+        '<h3><a role="button">3. Compare</a></h3>'
+        f'<div role="region" aria-labelledby="h3" hidden>{_paras(5)}</div>'
+    )
+    hidden_promo = '<div style="display: none"><p>Win a free trip to Hawaii today!</p></div>'
+    text = native(news_page(f"<article>{_paras(0, 1, 2, 3)}{panel}{hidden_promo}</article>")).text
+    assert PARAGRAPHS[4] in text
+    assert PARAGRAPHS[5] in text
+    assert "Hawaii" not in text

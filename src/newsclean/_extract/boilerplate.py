@@ -92,6 +92,7 @@ _SCAN = ", ".join(
         "[hidden]",
         "[aria-hidden]",
         "[aria-modal]",
+        "[aria-controls]",
         "[itemprop]",
     )
 )
@@ -167,6 +168,7 @@ class DomScan:
         chrome: list[LexborNode] = []
         markers: list[LexborNode] = []
         signup_forms: list[LexborNode] = []
+        controlled: set[str] = set()
         for node in tree.css(_SCAN):
             tag = node.tag
             attrs = node.attributes
@@ -174,6 +176,9 @@ class DomScan:
             if tag in NEVER_TAGS or role in NEVER_ROLES or attrs.get("aria-modal") == "true":
                 never.append(node)
                 continue
+            controls = attrs.get("aria-controls")
+            if controls:
+                controlled.update(controls.split())
             style = attrs.get("style")
             if (
                 tag == "noscript"
@@ -196,7 +201,22 @@ class DomScan:
                 markers.append(node)
             if tag == "form" and node.css_first(SIGNUP_INPUTS) is not None:
                 signup_forms.append(node)
+        if hidden:
+            # a collapsed accordion panel or a tab is content a reader opens with a click:
+            # a region or tab panel, labelled by its toggle, or named by a toggle's
+            # aria-controls
+            hidden = [node for node in hidden if not _expandable(node, controlled)]
         return cls(never, hidden, chrome, markers, signup_forms)
+
+
+def _expandable(node: LexborNode, controlled: set[str]) -> bool:
+    if node.tag == "noscript":
+        return False
+    attrs = node.attributes
+    if attrs.get("role") in ("region", "tabpanel") or "aria-labelledby" in attrs:
+        return True
+    element_id = attrs.get("id")
+    return element_id is not None and element_id in controlled
 
 
 def _parent_tag(node: LexborNode) -> str | None:
