@@ -356,3 +356,54 @@ def test_make_block_validates_what_is_not_exactly_right():
     assert make_block("heading", "x", True) == Block(kind="heading", text="x", level=True)
     with pytest.raises(ValidationError):
         make_block("paragraph", "x").text = "y"  # type: ignore[misc]
+
+
+_BYLINE_PAGE = (
+    "<html><body>"
+    '<div class="byline author" id="byline-1" itemprop="author">Written by Ann</div>'
+    '<a href="/authors/bob/" class="by">Bob</a><a href="/author/x/authors/y/">X</a>'
+    '<a href="/authorship">no</a><a href="/AUTHOR/z/">no</a><a href>empty</a>'
+    '<a href="/writers/c/">C</a><a href="/contributor/d/contributors/">D</a>'
+    '<svg><a href="/byline/e/">E</a></svg><span data-testid="byline">F</span>'
+    "<p>Posted by Gus, written by Hal and by Ivy</p><p>POSTED BY <b>no</b></p>"
+    "<address>written by Jo </address><address>posted byJo</address>"
+    "<div>nearby<p>by inner</p> tail BY x</div><em>baby </em><li>wr\u0130tten by</li>"
+    "<strong>\uff22y K</strong><small>\u212a by x</small>"
+    "</body></html>"
+)
+
+
+def test_byline_queries_list_what_the_full_selectors_list():
+    """The cheaper byline queries give the nodes of the documented selectors, in order, each
+    once per selector it matches (which the 40-candidate cap counts)."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html(_BYLINE_PAGE)
+    expected = tree.css(metadata._BYLINE_SELECTOR)
+    assert len(expected) > len({n.mem_id for n in expected})  # repeats are exercised
+    assert list(metadata._byline_nodes(tree)) == expected
+    expected = tree.css(metadata._BYLINE_TEXT_SELECTOR)
+    assert len(expected) > len({n.mem_id for n in expected})
+    assert list(metadata._byline_text_nodes(tree)) == expected
+
+
+def test_byline_text_fallback_still_runs():
+    """Without byline markup, the "By ..." text search finds the author."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html("<html><body><div><p>By Jane Doe</p><p>Story text.</p></div></body></html>")
+    names, _ = metadata._byline_authors(tree, load_vocabulary())
+    assert names == ["Jane Doe"]
+
+
+def test_date_is_visible_lower_cases_what_it_reads():
+    from newsclean._extract.dates import date_is_visible
+
+    day = date(2024, 8, 25)
+    assert date_is_visible(day, "By Ann \u2014 AUGUST 25, 2024 \u2014 Yoga")
+    assert date_is_visible(day, "\u0130\u0130\u0130\u0130 Aug. 25, 2024")
+    assert not date_is_visible(day, "AUGUST 24, 2024")
+    many = " ".join(["2024"] * 100) + " August 25, 2024"
+    assert date_is_visible(day, many)

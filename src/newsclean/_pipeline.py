@@ -309,7 +309,7 @@ def run_pipeline(
     remove_never_content(tree)
     page_text = ""
     if options.date_fallback and md.published is not None and tree.body is not None:
-        page_text = tree.body.text(separator=" ").lower()
+        page_text = tree.body.text(separator=" ")
     native_mode = options.extractor != "trafilatura"
     report = strip_boilerplate(
         tree,
@@ -387,7 +387,7 @@ def run_pipeline(
         authors = [a for a in authors if a.casefold() != agency.casefold()]
 
     blocks = tuple(normalized.blocks)
-    body_text = "\n\n".join(b.text for b in blocks)
+    body_text = "\n\n".join([b.text for b in blocks])
     if not blocks:
         warnings.append("no article body found")
         if options.raise_on_empty:
