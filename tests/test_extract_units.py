@@ -407,3 +407,21 @@ def test_date_is_visible_lower_cases_what_it_reads():
     assert not date_is_visible(day, "AUGUST 24, 2024")
     many = " ".join(["2024"] * 100) + " August 25, 2024"
     assert date_is_visible(day, many)
+
+
+def test_scan_datelines_through_the_superset_selector():
+    """Classes holding "ateline" in other spellings enter the scan but are no candidates."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html(
+        '<h1 class="xATELINE">T</h1><p class="pateline">a</p><p class="DATELINE">b</p>'
+        '<p class="Dateline dateline">c</p><meta class="ateline" content="x" name="k">'
+        '<script class="dateline">1</script><p itemprop="dateline" class="byline">d</p>'
+    )
+    scan = metadata._scan(tree)
+    assert scan.datelines == tree.css(metadata._DATELINE_SELECTOR)
+    assert len(scan.datelines) == 5
+    assert scan.h1s == tree.css("h1")
+    assert scan.scripts == []
+    assert scan.meta == {"k": ["x"]}

@@ -152,8 +152,11 @@ _CANONICAL_SELECTOR = "link[rel=canonical][href]"
 # Everything harvest_metadata reads on every page, in one pass over the tree (lexbor walks the
 # tree once per query; one union query costs about half what five separate ones do). Results
 # come in document order and are sorted back into their selectors by _scan.
+# The dateline candidates enter through a superset (one substring selector for "dateline" and
+# "Dateline"): _scan checks each part on every node that may match one.
 _SCAN_SELECTOR = (
-    f"meta[content], {_LD_SELECTOR}, h1, title, html, {_CANONICAL_SELECTOR}, {_DATELINE_SELECTOR}"
+    f"meta[content], {_LD_SELECTOR}, h1, title, html, {_CANONICAL_SELECTOR}, "
+    "[itemprop=dateline], [class*=ateline], [class*=byline]"
 )
 _KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
 
