@@ -425,3 +425,68 @@ def test_scan_datelines_through_the_superset_selector():
     assert scan.h1s == tree.css("h1")
     assert scan.scripts == []
     assert scan.meta == {"k": ["x"]}
+
+
+_ARTICLE_FIELDS = {
+    "url": "https://example.com/a",
+    "canonical_url": None,
+    "title": "Title",
+    "description": None,
+    "authors": ("Ann", "Bob"),
+    "published": datetime(2024, 8, 25, 9, 0, tzinfo=UTC),
+    "modified": date(2024, 8, 26),
+    "tags": (),
+    "blocks": (),
+    "text": " One  two\n\nthree\u00a0four ",
+    "extractor": "native",
+    "warnings": ("w",),
+}
+
+
+@pytest.mark.parametrize("fields", [_ARTICLE_FIELDS, {}, {"text": "a b", "published": None}])
+def test_make_article_is_a_validated_article(fields):
+    import copy
+    import pickle
+
+    from newsclean._record import Article, make_article, make_block
+
+    if fields:
+        fields = {**fields, "blocks": (make_block("paragraph", "One two"),)}
+    fast, slow = make_article(**fields), Article(**fields)
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
+        assert getattr(fast, name) == getattr(slow, name)
+    assert list(fast.__dict__) == list(slow.__dict__)
+    assert fast.__pydantic_private__ == slow.__pydantic_private__
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert copy.deepcopy(fast) == slow
+
+
+def test_make_article_validates_what_is_not_exactly_right():
+    from pydantic import ValidationError
+
+    from newsclean._record import Article, make_article
+
+    class Text(str):
+        pass
+
+    for odd in (
+        {"authors": ["Ann"]},  # a list: validation makes the tuple
+        {"published": "2024-08-25"},  # a string: validation parses it
+        {"title": Text("T")},  # a str subclass: validation makes a str
+        {"word_count": 7},  # given, not computed
+        {"blocks": ({"kind": "paragraph", "text": "x"},)},
+    ):
+        made = make_article(**odd)
+        assert made == Article(**odd)
+        assert made.__dict__ == Article(**odd).__dict__
+    assert type(make_article(title=Text("T")).title) is str
+    with pytest.raises(ValidationError):
+        make_article(bogus=1)
+    with pytest.raises(ValidationError):
+        make_article(published="not a date")
+    with pytest.raises(ValidationError):
+        make_article(title="x").title = "y"  # type: ignore[misc]

@@ -41,7 +41,7 @@ from newsclean._extract.native import NativeResult, extract_native
 from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
-from newsclean._record import Article
+from newsclean._record import Article, make_article
 from newsclean._vocab import load_vocabulary, normalize_line
 
 __all__ = ["STAGES", "run_pipeline"]
@@ -393,7 +393,7 @@ def run_pipeline(
         if options.raise_on_empty:
             raise NoContentError("no article body found")
 
-    article = Article(
+    article = make_article(
         url=url,
         canonical_url=md.canonical_url,
         title=normalize_text(md.title) if md.title else None,
