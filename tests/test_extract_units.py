@@ -418,10 +418,14 @@ def test_scan_datelines_through_the_superset_selector():
         '<h1 class="xATELINE">T</h1><p class="pateline">a</p><p class="DATELINE">b</p>'
         '<p class="Dateline dateline">c</p><meta class="ateline" content="x" name="k">'
         '<script class="dateline">1</script><p itemprop="dateline" class="byline">d</p>'
+        # wrappers the superset lets in: css_matches would see their candidate children
+        '<div class="BylinesWrapper" itemprop="author"><span class="byline">e</span></div>'
+        '<div class="xDATELINEateline"><span class="Dateline">f</span></div>'
+        '<ul class="inline" itemprop="x"><li itemprop="dateline">g</li></ul>'
     )
     scan = metadata._scan(tree)
     assert scan.datelines == tree.css(metadata._DATELINE_SELECTOR)
-    assert len(scan.datelines) == 5
+    assert len(scan.datelines) == 8
     assert scan.h1s == tree.css("h1")
     assert scan.scripts == []
     assert scan.meta == {"k": ["x"]}
