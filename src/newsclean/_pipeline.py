@@ -8,6 +8,7 @@ JSON-LD) is lost to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from html import escape as html_escape
 from time import perf_counter
@@ -77,6 +78,15 @@ DATE_ELEMENTS = (
     "[class*=meta]"
 )
 DATE_ELEMENTS_MAX = 30
+# The query _date_elements runs: lexbor's class-substring selectors are its costly ones, and
+# [class*=ate] stands for date, Date and updated (each holds "ate"); the repeats a node gets
+# from those three are counted back from its class.
+_DATE_ELEMENTS_QUERY = (
+    "time, abbr, [class*=ate], [class*=time], [class*=publish], [class*=posted], [id*=date], "
+    "[itemprop*=date], [class*=byline], [class*=meta]"
+)
+_DATE_CLASS_STEM = "ate"
+_DATE_CLASS_PARTS = ("date", "Date", "updated")
 # How far above the body container the date search looks (see _date_region).
 DATE_REGION_LEVELS = 4
 # The native extractor's walks recurse about three frames per level.
@@ -206,6 +216,27 @@ def _day(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
+    """The nodes ``node.css(DATE_ELEMENTS)`` lists, in order, each with how often it lists it
+    (once per selector the node matches)."""
+    nodes = node.css(_DATE_ELEMENTS_QUERY)
+    end = len(nodes)
+    start = 0
+    while start < end:
+        element = nodes[start]
+        mem_id = element.mem_id
+        stop = start + 1
+        while stop < end and nodes[stop].mem_id == mem_id:
+            stop += 1
+        count = stop - start
+        cls = element.attributes.get("class")
+        if cls and _DATE_CLASS_STEM in cls:
+            count += sum(part in cls for part in _DATE_CLASS_PARTS) - 1
+        if count:
+            yield element, count
+        start = stop
+
+
 def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
     """A small page for htmldate: the head, the article's date-like elements and its text.
 
@@ -228,10 +259,12 @@ def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
     if node is None:
         return tree.html or ""
     parts: list[str] = []
-    for element in node.css(DATE_ELEMENTS):
+    for element, count in _date_elements(node):
         if element.tag == "time" or 0 < len(element.text(deep=True, strip=True)) <= 200:
-            parts.append(element.html or "")
+            # a node matching several selectors comes as often, as in node.css(DATE_ELEMENTS)
+            parts.extend([element.html or ""] * count)
             if len(parts) >= DATE_ELEMENTS_MAX:
+                del parts[DATE_ELEMENTS_MAX:]
                 break
     h1 = tree.css_first("h1")
     text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
