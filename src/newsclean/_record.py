@@ -175,12 +175,12 @@ def _exactly_typed(name: str, value: Any) -> bool:
 def make_article(**fields: Any) -> Article:
     """``Article(**fields)``, cheaper for values already exactly right (see :func:`make_block`).
 
-    The pipeline builds every field itself; pydantic's validation of them (a tuple of blocks
-    checked item by item) was a third of the record stage. When every value has exactly the
-    type its field validates to, the instance is built as validation would build it (fields in
-    order, defaults, the fields set, ``word_count`` from ``text``); anything else, or an
-    explicit ``word_count``, goes through ``Article(...)``, so errors and coercions are
-    unchanged.
+    The pipeline builds every field itself, and validating them again cost about 40 µs a page
+    (a seventh of the record stage; counting the words is most of the rest). When every value
+    has exactly the type its field validates to, the instance is built as validation would
+    build it (fields in order, defaults, the fields set, ``word_count`` from ``text``);
+    anything else, or an explicit ``word_count``, goes through ``Article(...)``, so errors
+    and coercions are unchanged.
 
     >>> make_article(title="Hi", text="One two.") == Article(title="Hi", text="One two.")
     True
