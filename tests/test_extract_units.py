@@ -356,3 +356,141 @@ def test_make_block_validates_what_is_not_exactly_right():
     assert make_block("heading", "x", True) == Block(kind="heading", text="x", level=True)
     with pytest.raises(ValidationError):
         make_block("paragraph", "x").text = "y"  # type: ignore[misc]
+
+
+_BYLINE_PAGE = (
+    "<html><body>"
+    '<div class="byline author" id="byline-1" itemprop="author">Written by Ann</div>'
+    '<a href="/authors/bob/" class="by">Bob</a><a href="/author/x/authors/y/">X</a>'
+    '<a href="/authorship">no</a><a href="/AUTHOR/z/">no</a><a href>empty</a>'
+    '<a href="/writers/c/">C</a><a href="/contributor/d/contributors/">D</a>'
+    '<svg><a href="/byline/e/">E</a></svg><span data-testid="byline">F</span>'
+    "<p>Posted by Gus, written by Hal and by Ivy</p><p>POSTED BY <b>no</b></p>"
+    "<address>written by Jo </address><address>posted byJo</address>"
+    "<div>nearby<p>by inner</p> tail BY x</div><em>baby </em><li>wr\u0130tten by</li>"
+    "<strong>\uff22y K</strong><small>\u212a by x</small>"
+    "</body></html>"
+)
+
+
+def test_byline_queries_list_what_the_full_selectors_list():
+    """The cheaper byline queries give the nodes of the documented selectors, in order, each
+    once per selector it matches (which the 40-candidate cap counts)."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html(_BYLINE_PAGE)
+    expected = tree.css(metadata._BYLINE_SELECTOR)
+    assert len(expected) > len({n.mem_id for n in expected})  # repeats are exercised
+    assert list(metadata._byline_nodes(tree)) == expected
+    expected = tree.css(metadata._BYLINE_TEXT_SELECTOR)
+    assert len(expected) > len({n.mem_id for n in expected})
+    assert list(metadata._byline_text_nodes(tree)) == expected
+
+
+def test_byline_text_fallback_still_runs():
+    """Without byline markup, the "By ..." text search finds the author."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html("<html><body><div><p>By Jane Doe</p><p>Story text.</p></div></body></html>")
+    names, _ = metadata._byline_authors(tree, load_vocabulary())
+    assert names == ["Jane Doe"]
+
+
+def test_date_is_visible_lower_cases_what_it_reads():
+    from newsclean._extract.dates import date_is_visible
+
+    day = date(2024, 8, 25)
+    assert date_is_visible(day, "By Ann \u2014 AUGUST 25, 2024 \u2014 Yoga")
+    assert date_is_visible(day, "\u0130\u0130\u0130\u0130 Aug. 25, 2024")
+    assert not date_is_visible(day, "AUGUST 24, 2024")
+    many = " ".join(["2024"] * 100) + " August 25, 2024"
+    assert date_is_visible(day, many)
+
+
+def test_scan_datelines_through_the_superset_selector():
+    """Classes holding "ateline" in other spellings enter the scan but are no candidates."""
+    from newsclean._dom import parse_html
+    from newsclean._extract import metadata
+
+    tree = parse_html(
+        '<h1 class="xATELINE">T</h1><p class="pateline">a</p><p class="DATELINE">b</p>'
+        '<p class="Dateline dateline">c</p><meta class="ateline" content="x" name="k">'
+        '<script class="dateline">1</script><p itemprop="dateline" class="byline">d</p>'
+        # wrappers the superset lets in: css_matches would see their candidate children
+        '<div class="BylinesWrapper" itemprop="author"><span class="byline">e</span></div>'
+        '<div class="xDATELINEateline"><span class="Dateline">f</span></div>'
+        '<ul class="inline" itemprop="x"><li itemprop="dateline">g</li></ul>'
+    )
+    scan = metadata._scan(tree)
+    assert scan.datelines == tree.css(metadata._DATELINE_SELECTOR)
+    assert len(scan.datelines) == 8
+    assert scan.h1s == tree.css("h1")
+    assert scan.scripts == []
+    assert scan.meta == {"k": ["x"]}
+
+
+_ARTICLE_FIELDS = {
+    "url": "https://example.com/a",
+    "canonical_url": None,
+    "title": "Title",
+    "description": None,
+    "authors": ("Ann", "Bob"),
+    "published": datetime(2024, 8, 25, 9, 0, tzinfo=UTC),
+    "modified": date(2024, 8, 26),
+    "tags": (),
+    "blocks": (),
+    "text": " One  two\n\nthree\u00a0four ",
+    "extractor": "native",
+    "warnings": ("w",),
+}
+
+
+@pytest.mark.parametrize("fields", [_ARTICLE_FIELDS, {}, {"text": "a b", "published": None}])
+def test_make_article_is_a_validated_article(fields):
+    import copy
+    import pickle
+
+    from newsclean._record import Article, make_article, make_block
+
+    if fields:
+        fields = {**fields, "blocks": (make_block("paragraph", "One two"),)}
+    fast, slow = make_article(**fields), Article(**fields)
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
+        assert getattr(fast, name) == getattr(slow, name)
+    assert list(fast.__dict__) == list(slow.__dict__)
+    assert fast.__pydantic_private__ == slow.__pydantic_private__
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert copy.deepcopy(fast) == slow
+
+
+def test_make_article_validates_what_is_not_exactly_right():
+    from pydantic import ValidationError
+
+    from newsclean._record import Article, make_article
+
+    class Text(str):
+        pass
+
+    for odd in (
+        {"authors": ["Ann"]},  # a list: validation makes the tuple
+        {"published": "2024-08-25"},  # a string: validation parses it
+        {"title": Text("T")},  # a str subclass: validation makes a str
+        {"word_count": 7},  # given, not computed
+        {"blocks": ({"kind": "paragraph", "text": "x"},)},
+    ):
+        made = make_article(**odd)
+        assert made == Article(**odd)
+        assert made.__dict__ == Article(**odd).__dict__
+    assert type(make_article(title=Text("T")).title) is str
+    with pytest.raises(ValidationError):
+        make_article(bogus=1)
+    with pytest.raises(ValidationError):
+        make_article(published="not a date")
+    with pytest.raises(ValidationError):
+        make_article(title="x").title = "y"  # type: ignore[misc]

@@ -832,3 +832,28 @@ def test_collapsed_accordion_panels_are_content_other_hidden_boxes_are_not():
     assert PARAGRAPHS[4] in text
     assert PARAGRAPHS[5] in text
     assert "Hawaii" not in text
+
+
+def test_date_elements_list_what_the_date_selector_lists():
+    """The cheaper query gives the nodes of DATE_ELEMENTS, in order, as often as it does."""
+    tree = parse_html(
+        '<body><div class="updated-date Date meta">a</div><p class="related">b</p>'
+        '<span class="template" id="date-x">c</span><time class="time">d</time>'
+        '<abbr class="DATE">e</abbr><i class="state posted byline" itemprop="dateModified">f</i>'
+        '<b class="Updated">g</b><u class="dateUpdated publish">h</u></body>'
+    )
+    body = tree.body
+    assert body is not None
+    expected = body.css(newsclean._pipeline.DATE_ELEMENTS)
+    assert len(expected) > len({n.mem_id for n in expected})
+    listed = [n for n, count in newsclean._pipeline._date_elements(body) for _ in range(count)]
+    assert listed == expected
+
+
+def test_date_region_keeps_at_most_the_first_date_elements():
+    cells = "".join(f'<span class="date meta">{i} May 2025</span>' for i in range(20))
+    region = newsclean._pipeline._date_region(parse_html(f"<body>{cells}</body>"), None)
+    # each span is listed twice (two selectors): the first 30 entries are 15 spans
+    assert region.count('<span class="date meta">') == newsclean._pipeline.DATE_ELEMENTS_MAX
+    assert ">14 May 2025<" in region
+    assert ">15 May 2025<" not in region

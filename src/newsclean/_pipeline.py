@@ -8,6 +8,7 @@ JSON-LD) is lost to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from html import escape as html_escape
 from time import perf_counter
@@ -42,7 +43,7 @@ from newsclean._extract.native import NativeResult, extract_native
 from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
-from newsclean._record import Article
+from newsclean._record import Article, make_article
 from newsclean._vocab import load_vocabulary, normalize_line
 
 __all__ = ["STAGES", "run_pipeline"]
@@ -78,6 +79,15 @@ DATE_ELEMENTS = (
     "[class*=meta]"
 )
 DATE_ELEMENTS_MAX = 30
+# The query _date_elements runs: lexbor's class-substring selectors are its costly ones, and
+# [class*=ate] stands for date, Date and updated (each holds "ate"); the repeats a node gets
+# from those three are counted back from its class.
+_DATE_ELEMENTS_QUERY = (
+    "time, abbr, [class*=ate], [class*=time], [class*=publish], [class*=posted], [id*=date], "
+    "[itemprop*=date], [class*=byline], [class*=meta]"
+)
+_DATE_CLASS_STEM = "ate"
+_DATE_CLASS_PARTS = ("date", "Date", "updated")
 # How far above the body container the date search looks (see _date_region).
 DATE_REGION_LEVELS = 4
 # The native extractor's walks recurse about three frames per level.
@@ -207,6 +217,27 @@ def _day(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
+    """The nodes ``node.css(DATE_ELEMENTS)`` lists, in order, each with how often it lists it
+    (once per selector the node matches)."""
+    nodes = node.css(_DATE_ELEMENTS_QUERY)
+    end = len(nodes)
+    start = 0
+    while start < end:
+        element = nodes[start]
+        mem_id = element.mem_id
+        stop = start + 1
+        while stop < end and nodes[stop].mem_id == mem_id:
+            stop += 1
+        count = stop - start
+        cls = element.attributes.get("class")
+        if cls and _DATE_CLASS_STEM in cls:
+            count += sum(part in cls for part in _DATE_CLASS_PARTS) - 1
+        if count:
+            yield element, count
+        start = stop
+
+
 def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
     """A small page for htmldate: the head, the article's date-like elements and its text.
 
@@ -229,10 +260,12 @@ def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
     if node is None:
         return tree.html or ""
     parts: list[str] = []
-    for element in node.css(DATE_ELEMENTS):
+    for element, count in _date_elements(node):
         if element.tag == "time" or 0 < len(element.text(deep=True, strip=True)) <= 200:
-            parts.append(element.html or "")
+            # a node matching several selectors comes as often, as in node.css(DATE_ELEMENTS)
+            parts.extend([element.html or ""] * count)
             if len(parts) >= DATE_ELEMENTS_MAX:
+                del parts[DATE_ELEMENTS_MAX:]
                 break
     h1 = tree.css_first("h1")
     text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
@@ -311,7 +344,7 @@ def run_pipeline(
     remove_never_content(tree, scan)
     page_text = ""
     if options.date_fallback and md.published is not None and tree.body is not None:
-        page_text = tree.body.text(separator=" ").lower()
+        page_text = tree.body.text(separator=" ")
     native_mode = options.extractor != "trafilatura"
     report = strip_boilerplate(
         tree,
@@ -394,13 +427,13 @@ def run_pipeline(
         authors = [a for a in authors if a.casefold() != agency.casefold()]
 
     blocks = tuple(normalized.blocks)
-    body_text = "\n\n".join(b.text for b in blocks)
+    body_text = "\n\n".join([b.text for b in blocks])
     if not blocks:
         warnings.append("no article body found")
         if options.raise_on_empty:
             raise NoContentError("no article body found")
 
-    article = Article(
+    article = make_article(
         url=url,
         canonical_url=md.canonical_url,
         title=normalize_text(md.title) if md.title else None,

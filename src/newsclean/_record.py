@@ -15,6 +15,7 @@ __all__ = [
     "ErrorInfo",
     "Result",
     "article_json_schema",
+    "make_article",
     "make_block",
 ]
 
@@ -134,6 +135,66 @@ class Article(BaseModel):
         if include_title and self.title:
             return f"{self.title}\n\n{self.text}" if self.text else self.title
         return self.text
+
+
+_ARTICLE_DEFAULTS: dict[str, Any] = {
+    name: info.default for name, info in Article.model_fields.items()
+}
+_ARTICLE_OPTIONAL_STR = frozenset(
+    (
+        "url",
+        "canonical_url",
+        "title",
+        "description",
+        "site_name",
+        "section",
+        "language",
+        "agency",
+        "dateline",
+        "image",
+        "extractor",
+    )
+)
+_ARTICLE_STR_TUPLES = frozenset(("authors", "tags", "warnings"))
+_ARTICLE_DATES = frozenset(("published", "modified"))
+
+
+def _exactly_typed(name: str, value: Any) -> bool:
+    """Whether ``value`` is of exactly the type ``Article`` validates ``name`` to."""
+    if name in _ARTICLE_OPTIONAL_STR:
+        return value is None or type(value) is str
+    if name in _ARTICLE_STR_TUPLES:
+        return type(value) is tuple and all(type(item) is str for item in value)
+    if name in _ARTICLE_DATES:
+        return value is None or type(value) is datetime or type(value) is date
+    if name == "blocks":
+        return type(value) is tuple and all(type(item) is Block for item in value)
+    return name == "text" and type(value) is str
+
+
+def make_article(**fields: Any) -> Article:
+    """``Article(**fields)``, cheaper for values already exactly right (see :func:`make_block`).
+
+    The pipeline builds every field itself, and validating them again cost about 40 µs a page
+    (a seventh of the record stage; counting the words is most of the rest). When every value
+    has exactly the type its field validates to, the instance is built as validation would
+    build it (fields in order, defaults, the fields set, ``word_count`` from ``text``);
+    anything else, or an explicit ``word_count``, goes through ``Article(...)``, so errors
+    and coercions are unchanged.
+
+    >>> make_article(title="Hi", text="One two.") == Article(title="Hi", text="One two.")
+    True
+    """
+    if all(_exactly_typed(name, value) for name, value in fields.items()):
+        values = {**_ARTICLE_DEFAULTS, **fields}
+        values["word_count"] = len(values["text"].split())
+        article = Article.__new__(Article)
+        _set_attribute(article, "__dict__", values)
+        _set_attribute(article, "__pydantic_fields_set__", set(fields))
+        _set_attribute(article, "__pydantic_extra__", None)
+        _set_attribute(article, "__pydantic_private__", None)
+        return article
+    return Article(**fields)
 
 
 class ErrorInfo(BaseModel):

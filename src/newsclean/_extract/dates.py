@@ -110,7 +110,8 @@ def _visible_forms(day: date) -> list[str]:
 def date_is_visible(value: date, page_text: str) -> bool:
     """Whether the page's text shows ``value`` in a common written form (English or numeric).
 
-    ``page_text`` must be lower-case with whitespace collapsed.
+    ``page_text`` may be in any case: only the few windows around the year's occurrences are
+    lower-cased (lower-casing a whole page costs more than the search).
 
     >>> date_is_visible(date(2024, 8, 25), "by shauna mitchell august 25, 2024 yoga")
     True
@@ -127,8 +128,10 @@ def date_is_visible(value: date, page_text: str) -> bool:
     while start >= 0 and len(windows) < _MAX_YEAR_WINDOWS:
         windows.append(page_text[max(start - _BEFORE_YEAR, 0) : start + _AFTER_YEAR])
         start = page_text.find(year, start + 1)
-    # no form holds a line break, so none can straddle two windows
-    text = "\n".join(windows) if start < 0 else page_text
+    # no form holds a line break, so none can straddle two windows; lower-casing a window
+    # alone gives at least the characters lower-casing the page gives it (a few characters
+    # lower-case to two), so each form around this year is found exactly as in the whole page
+    text = ("\n".join(windows) if start < 0 else page_text).lower()
     return any(form in text for form in _visible_forms(day))
 
 
