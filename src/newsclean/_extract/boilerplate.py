@@ -125,6 +125,8 @@ SIGNUP_FORM_MAX_CHARS = 300
 SIGNUP_BOX_MAX_CHARS = 400
 # a box never grows into these: the page, the article, or an item of a list or table
 _SIGNUP_STOP = frozenset({"body", "html", "article", "main", "li", "tr", "td"})
+# Never judged by their class or id.
+NEVER_PRUNED = frozenset({"html", "body"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,15 +337,19 @@ class VocabularyPruner:
 
     def category(self, node: LexborNode, tag: str) -> str | None:
         """The node's removable category, ``None`` when its class/id names none."""
-        if tag in ("html", "body"):
+        if tag in NEVER_PRUNED:
             return None
-        marker = class_and_id(node)
-        if marker == " ":
-            return None
+        return self.category_of(class_and_id(node))
+
+    def category_of(self, marker: str) -> str | None:
+        """The removable category that a class/id string (see ``class_and_id``) names."""
         try:
             return self.seen[marker]
         except KeyError:
             pass
+        if marker == " ":
+            self.seen[marker] = None
+            return None
         category = self.vocab.boilerplate_category(marker)
         if category is not None and category not in self.categories:
             category = None
@@ -353,10 +359,14 @@ class VocabularyPruner:
 
     def removable(self, node: LexborNode, category: str, chars: int) -> bool:
         """Whether a node whose class/id named ``category`` goes, given its text length."""
-        if attr(node, "itemprop") in ("articleBody", "text"):
+        return self.removable_at(node.mem_id, attr(node, "itemprop"), category, chars)
+
+    def removable_at(self, mem_id: int, itemprop: str, category: str, chars: int) -> bool:
+        """:meth:`removable` for the node at ``mem_id`` whose ``itemprop`` is given."""
+        if itemprop in ("articleBody", "text"):
             return False
-        if node.mem_id in self.content or chars >= self.limit:
-            self.kept[node.mem_id] = category
+        if mem_id in self.content or chars >= self.limit:
+            self.kept[mem_id] = category
             return False
         return True
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from newsclean._dom import LexborNode, class_and_id
 from newsclean._extract.body import RawBlock, text_length
-from newsclean._extract.boilerplate import VocabularyPruner
+from newsclean._extract.boilerplate import NEVER_PRUNED, VocabularyPruner
 
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
@@ -198,13 +198,38 @@ _LINK_FARM_TAGS = frozenset(
 
 
 class _Stat:
-    """One element's numbers from the stats walk."""
+    """One element's numbers from the stats walk.
 
-    __slots__ = ("chars", "commas", "flat", "links", "node", "paragraphs", "score", "tag")
+    The heuristics navigate stats, not lexbor nodes: ``parent_id`` is the parent's
+    ``mem_id`` (look it up in ``_Stats.by_id``; 0 above the walk's root) and ``children``
+    are the element children's stats in document order. The C walk
+    (``newsclean._extract._speedups.Stat``) builds objects with the same attributes, with
+    ``node`` None and ``marker`` always set.
+    """
 
-    def __init__(self, node: LexborNode, tag: str) -> None:
-        self.node = node
+    __slots__ = (
+        "chars",
+        "children",
+        "commas",
+        "flat",
+        "links",
+        "marker",
+        "mem_id",
+        "node",
+        "paragraphs",
+        "parent_id",
+        "score",
+        "tag",
+    )
+
+    def __init__(self, node: LexborNode, tag: str, parent_id: int) -> None:
+        self.node: LexborNode | None = node
+        self.mem_id: int = node.mem_id
+        self.parent_id = parent_id
+        self.children: list[_Stat] = []
         self.tag = tag
+        # class and id, lower-cased (see class_and_id); None until asked for
+        self.marker: str | None = None
         self.chars = 0
         self.links = 0
         self.commas = 0
@@ -244,8 +269,8 @@ class _Stats:
 
     def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
         tag = node.tag or ""
-        stat = _Stat(node, tag)
-        self.by_id[node.mem_id] = stat
+        stat = _Stat(node, tag, path[-1].mem_id if path else 0)
+        self.by_id[stat.mem_id] = stat
         pruner = self.pruner
         direct = 0  # text nodes directly inside
         inline = 0  # inline children's non-link text
@@ -266,8 +291,10 @@ class _Stats:
                         direct += n
                         commas += text.count(",")
             elif ctag and ctag[0] != "-":
-                if pruner is not None and ctag not in _NO_VOCABULARY:
-                    category = pruner.category(child, ctag)
+                marker = None
+                if pruner is not None and ctag not in _NO_VOCABULARY and ctag not in NEVER_PRUNED:
+                    marker = class_and_id(child)
+                    category = pruner.category_of(marker)
                     if category is not None and pruner.removable(
                         child, category, len(child.text(deep=True, separator=" ", strip=True))
                     ):
@@ -276,6 +303,8 @@ class _Stats:
                         child = following
                         continue
                 sub = self.measure(child, path)
+                sub.marker = marker
+                stat.children.append(sub)
                 chars += sub.chars
                 links += sub.chars if ctag == "a" else sub.links
                 commas += sub.commas
@@ -307,7 +336,7 @@ class _Stats:
 
     def score_of(self, stat: _Stat) -> float:
         """The final score, from the ranking when it was ranked."""
-        score = self.final.get(stat.node.mem_id)
+        score = self.final.get(stat.mem_id)
         return _final_score(stat) if score is None else score
 
     def _score_ancestors(
@@ -329,8 +358,16 @@ class _Stats:
                 ancestor.score += score / (3.0 * level)
 
 
-def _class_weight(node: LexborNode) -> float:
-    marker = class_and_id(node).strip()
+def _marker(stat: _Stat) -> str:
+    if stat.marker is None:
+        # the Python walk reads class and id only where the vocabulary needs them
+        assert stat.node is not None
+        stat.marker = class_and_id(stat.node)
+    return stat.marker
+
+
+def _class_weight(stat: _Stat) -> float:
+    marker = _marker(stat).strip()
     if not marker:
         return 0.0
     weight = 0.0
@@ -342,7 +379,7 @@ def _class_weight(node: LexborNode) -> float:
 
 
 def _final_score(stat: _Stat) -> float:
-    base = stat.score + _TAG_WEIGHT.get(stat.tag, 0.0) + _class_weight(stat.node)
+    base = stat.score + _TAG_WEIGHT.get(stat.tag, 0.0) + _class_weight(stat)
     return base * (1.0 - stat.link_density)
 
 
@@ -350,7 +387,7 @@ def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
     """Scored candidates with their final scores, best first (each score computed once)."""
     scored = [(_final_score(s), s) for s in stats.scored]
     scored.sort(key=lambda pair: pair[0], reverse=True)
-    stats.final = {s.node.mem_id: score for score, s in scored}
+    stats.final = {s.mem_id: score for score, s in scored}
     return scored
 
 
@@ -362,23 +399,22 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
     comments = _comment_threads(stats)
     if comments:
         # a long thread under a short story outscores it, but is not it
-        story = [pair for pair in ranked[:_STORY_CANDIDATES] if not _is_within(pair[1], comments)]
+        story = [
+            pair for pair in ranked[:_STORY_CANDIDATES] if not _is_within(pair[1], comments, stats)
+        ]
         ranked = story + [pair for pair in ranked if pair not in story] if story else ranked
     top_score, top = ranked[0]
 
     # readability: an ancestor shared by three or more near-ties holds the article
     near = [s for score, s in ranked[1:6] if score >= 0.75 * top_score]
     if len(near) >= 2:
-        parent = top.node.parent
+        parent = stats.by_id.get(top.parent_id)
         while parent is not None and parent.tag not in ("body", "html"):
-            pstat = stats.by_id.get(parent.mem_id)
-            if pstat is None:
-                break
-            inside = sum(1 for s in near if _is_inside(s.node, parent))
+            inside = sum(1 for s in near if _is_inside(s, parent, stats))
             if inside >= 2:
-                top = pstat
+                top = parent
                 break
-            parent = parent.parent
+            parent = stats.by_id.get(parent.parent_id)
 
     # a hint that names the body wins when it holds most of the winner's text, or when it
     # sits inside the winner and holds most of it
@@ -386,8 +422,8 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
         hstat = stats.by_id.get(hint.mem_id)
         if hstat is None or hstat.chars - hstat.links < 200:
             continue
-        if _is_inside(top.node, hint) or (
-            _is_inside(hint, top.node) and hstat.chars >= 0.5 * (top.chars or 1)
+        if _is_inside(top, hstat, stats) or (
+            _is_inside(hstat, top, stats) and hstat.chars >= 0.5 * (top.chars or 1)
         ):
             return hstat
     return _climb(top, stats)
@@ -400,12 +436,12 @@ def _comment_threads(stats: _Stats) -> set[int]:
     return {mem_id for mem_id, category in stats.pruner.kept.items() if category == "comments"}
 
 
-def _is_within(stat: _Stat, containers: set[int]) -> bool:
-    node: LexborNode | None = stat.node
-    while node is not None:
-        if node.mem_id in containers:
+def _is_within(stat: _Stat, containers: set[int], stats: _Stats) -> bool:
+    current: _Stat | None = stat
+    while current is not None:
+        if current.mem_id in containers:
             return True
-        node = node.parent
+        current = stats.by_id.get(current.parent_id)
     return False
 
 
@@ -417,11 +453,8 @@ def _climb(top: _Stat, stats: _Stats) -> _Stat:
     more paragraph text, its text is still mostly paragraphs, and it is not a link farm.
     """
     while True:
-        parent = top.node.parent
-        if parent is None or parent.tag in ("body", "html"):
-            return top
-        pstat = stats.by_id.get(parent.mem_id)
-        if pstat is None:
+        pstat = stats.by_id.get(top.parent_id)
+        if pstat is None or pstat.tag in ("body", "html"):
             return top
         density = pstat.link_density
         if pstat.chars - pstat.links <= 1.1 * (top.chars - top.links):
@@ -441,8 +474,7 @@ def _climb(top: _Stat, stats: _Stats) -> _Stat:
                 and ancestor.link_density < _CLIMB_MAX_LINK_DENSITY
             ):
                 break
-            up = ancestor.node.parent
-            ancestor = stats.by_id.get(up.mem_id) if up is not None else None
+            ancestor = stats.by_id.get(ancestor.parent_id)
         else:
             return top
         if ancestor is None or ancestor.tag in ("body", "html"):
@@ -450,38 +482,34 @@ def _climb(top: _Stat, stats: _Stats) -> _Stat:
         top = ancestor
 
 
-def _is_inside(node: LexborNode, ancestor: LexborNode) -> bool:
+def _is_inside(stat: _Stat, ancestor: _Stat, stats: _Stats) -> bool:
     target = ancestor.mem_id
-    parent = node.parent
+    parent = stats.by_id.get(stat.parent_id)
     while parent is not None:
         if parent.mem_id == target:
             return True
-        parent = parent.parent
+        parent = stats.by_id.get(parent.parent_id)
     return False
 
 
-def _siblings(top: _Stat, stats: _Stats) -> list[LexborNode]:
+def _siblings(top: _Stat, stats: _Stats) -> list[_Stat]:
     """The winner plus siblings that are more of the same story, in document order."""
-    parent = top.node.parent
+    parent = stats.by_id.get(top.parent_id)
     if parent is None or top.tag in ("body", "html"):
-        return [top.node]
+        return [top]
     threshold = max(10.0, 0.2 * stats.score_of(top))
-    nodes: list[LexborNode] = []
-    child = parent.child
-    while child is not None:
-        if child.mem_id == top.node.mem_id:
-            nodes.append(child)
-        elif child.tag and child.tag[0] != "-" and child.tag not in _NOT_SIBLINGS:
-            sstat = stats.by_id.get(child.mem_id)
-            if sstat is not None and sstat.chars:
-                length = sstat.chars - sstat.links
-                density = sstat.link_density
-                if (sstat.score and stats.score_of(sstat) >= threshold and density < 0.33) or (
-                    child.tag == "p"
-                    and ((length > 80 and density < 0.25) or (0 < length <= 80 and density == 0))
-                ):
-                    nodes.append(child)
-        child = child.next
+    nodes: list[_Stat] = []
+    for sstat in parent.children:
+        if sstat.mem_id == top.mem_id:
+            nodes.append(sstat)
+        elif sstat.tag not in _NOT_SIBLINGS and sstat.chars:
+            length = sstat.chars - sstat.links
+            density = sstat.link_density
+            if (sstat.score and stats.score_of(sstat) >= threshold and density < 0.33) or (
+                sstat.tag == "p"
+                and ((length > 80 and density < 0.25) or (0 < length <= 80 and density == 0))
+            ):
+                nodes.append(sstat)
     return nodes
 
 
@@ -675,21 +703,22 @@ def extract_native(
             _trim_edges(_write(nodes, stats, kept, include_tables=include_tables, listing=False))
         )
         confidence, reasons = _confidence(blocks, top, page_chars)
-        result = NativeResult(blocks, confidence, reasons, page_chars, top.node)
+        result = NativeResult(blocks, confidence, reasons, page_chars, _node_of(top, root, stats))
         if confidence >= _LISTING_BELOW_CONFIDENCE:
             return result
     listing = _find_listing(stats, page_chars)
     if listing is not None:
-        blocks = _write([listing.node], stats, kept, include_tables=include_tables, listing=True)
+        blocks = _write([listing], stats, kept, include_tables=include_tables, listing=True)
         chars = text_length(blocks)
         ours = text_length(result.blocks) if result is not None else 0
         holds_reading = top is not None and (
-            top.node.mem_id == listing.node.mem_id or _is_inside(top.node, listing.node)
+            top.mem_id == listing.mem_id or _is_inside(top, listing, stats)
         )
         if chars >= _LISTING_GAIN * ours or (holds_reading and chars >= ours):
             reasons = ("listing",)
             confidence = _LISTING_CONFIDENCE if chars >= 0.3 * page_chars else 0.3
-            return NativeResult(blocks, confidence, reasons, page_chars, listing.node)
+            container = _node_of(listing, root, stats)
+            return NativeResult(blocks, confidence, reasons, page_chars, container)
     if result is None:
         return NativeResult([], 0.0, ("nothing scored",), page_chars)
     return result
@@ -767,18 +796,18 @@ def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
 
 
 def _write(
-    nodes: list[LexborNode],
+    chosen: list[_Stat],
     stats: _Stats,
     kept: dict[int, str],
     *,
     include_tables: bool,
     listing: bool,
 ) -> list[RawBlock]:
-    limit = sum(stats.by_id[n.mem_id].chars for n in nodes)
-    writer = _Writer(
-        stats, kept, include_tables=include_tables, limit=max(limit, 1), listing=listing
-    )
-    for node in nodes:
+    limit = max(sum(s.chars for s in chosen), 1)
+    writer = _Writer(stats, kept, include_tables=include_tables, limit=limit, listing=listing)
+    for stat in chosen:
+        node = stat.node
+        assert node is not None
         tag = node.tag or ""
         if tag in _INLINE:
             writer.walk(node, "paragraph")
@@ -787,6 +816,26 @@ def _write(
             writer.block(node, tag, "paragraph")
     writer.flush("paragraph")
     return writer.blocks
+
+
+def _node_of(stat: _Stat, root: LexborNode, stats: _Stats) -> LexborNode | None:
+    """The lexbor node of ``stat``: its own on the Python path, else found down from ``root``."""
+    if stat.node is not None:
+        return stat.node
+    chain: list[int] = []
+    current: _Stat | None = stat
+    while current is not None and current.mem_id != root.mem_id:
+        chain.append(current.mem_id)
+        current = stats.by_id.get(current.parent_id)
+    node = root
+    for mem_id in reversed(chain):
+        child = node.child
+        while child is not None and child.mem_id != mem_id:
+            child = child.next
+        if child is None:
+            return None
+        node = child
+    return node
 
 
 def _find_listing(stats: _Stats, page_chars: int) -> _Stat | None:
@@ -805,15 +854,11 @@ def _find_listing(stats: _Stats, page_chars: int) -> _Stat | None:
             continue
         counts: dict[str, int] = {}
         sizes: dict[str, int] = {}
-        child = stat.node.child
-        while child is not None:
-            ctag = child.tag
-            if ctag and ctag[0] != "-" and ctag not in _INLINE:
-                cstat = stats.by_id.get(child.mem_id)
-                if cstat is not None and cstat.chars >= _LISTING_MIN_ITEM:
-                    counts[ctag] = counts.get(ctag, 0) + 1
-                    sizes[ctag] = sizes.get(ctag, 0) + cstat.chars
-            child = child.next
+        for cstat in stat.children:
+            ctag = cstat.tag
+            if ctag not in _INLINE and cstat.chars >= _LISTING_MIN_ITEM:
+                counts[ctag] = counts.get(ctag, 0) + 1
+                sizes[ctag] = sizes.get(ctag, 0) + cstat.chars
         if not counts:
             continue
         tag = max(sizes, key=sizes.__getitem__)
@@ -822,18 +867,17 @@ def _find_listing(stats: _Stats, page_chars: int) -> _Stat | None:
             continue
         # deeper wins ties: the grid itself rather than its wrappers
         if repeated > best_chars * 1.05 or (
-            best is not None and repeated >= best_chars and _is_inside(stat.node, best.node)
+            best is not None and repeated >= best_chars and _is_inside(stat, best, stats)
         ):
             best, best_chars = stat, repeated
     if best is None:
         return None
-    parent = best.node.parent
+    parent = stats.by_id.get(best.parent_id)
     while parent is not None and parent.tag not in ("html", "body"):
-        pstat = stats.by_id.get(parent.mem_id)
-        if pstat is None or pstat.chars > _LISTING_PARENT_GAIN * best.chars:
+        if parent.chars > _LISTING_PARENT_GAIN * best.chars:
             break
-        best = pstat
-        parent = parent.parent
+        best = parent
+        parent = stats.by_id.get(parent.parent_id)
     return best
 
 
