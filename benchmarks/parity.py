@@ -80,7 +80,8 @@ def main() -> int:
     for key in differing:
         print(f"differs: {key}")
     print(
-        f"speedups active: reference run {python_head['speedups']}, fast run {fast_head['speedups']}"
+        f"speedups active: reference run {python_head['speedups']}, "
+        f"fast run {fast_head['speedups']}"
     )
     print(f"pages: {len(reference)}; differing: {len(differing)}")
     return 1 if differing or not fast_head["speedups"] or python_head["speedups"] else 0

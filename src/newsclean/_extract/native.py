@@ -30,16 +30,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from newsclean._dom import LexborNode, class_and_id
+from newsclean._extract import speedups
 from newsclean._extract.body import RawBlock, text_length
 from newsclean._extract.boilerplate import NEVER_PRUNED, VocabularyPruner
 
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
 
-__all__ = ["NativeResult", "extract_native"]
+__all__ = ["NativeResult", "extract_native", "speedups_active"]
 
 # Elements whose text scores their ancestors (readability's "tags to score").
 _SCORED = frozenset({"p", "pre", "td", "blockquote"})
@@ -257,15 +258,29 @@ class NativeResult:
 
 
 class _Stats:
-    """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk."""
+    """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk.
 
-    __slots__ = ("by_id", "final", "pruner", "scored")
+    With ``fast``, the walk and the writer run in C (``_speedups``) and the stats are its
+    ``Stat`` objects; without, :meth:`measure` and :class:`_Writer` below, the reference.
+    """
 
-    def __init__(self, pruner: VocabularyPruner | None = None) -> None:
+    __slots__ = ("by_id", "fast", "final", "pruner", "scored")
+
+    def __init__(self, pruner: VocabularyPruner | None = None, *, fast: bool = False) -> None:
         self.by_id: dict[int, _Stat] = {}
         self.final: dict[int, float] = {}
         self.scored: list[_Stat] = []
         self.pruner = pruner
+        self.fast = fast
+
+    def measure_root(self, root: LexborNode) -> _Stat:
+        """The stats walk from ``root``, in C when ``fast``."""
+        if self.fast:
+            assert _SPEEDUPS is not None
+            stat = _SPEEDUPS.measure(root.mem_id, self.by_id, self.scored, self.pruner)
+            # _speedups.Stat has _Stat's attributes (node is None, marker always set)
+            return cast("_Stat", stat)
+        return self.measure(root, [])
 
     def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
         tag = node.tag or ""
@@ -691,8 +706,9 @@ def extract_native(
     When the page reads weakly as an article, a repeated structure that holds most of its
     text (a listing of cards, a product grid, a thread of posts) is taken instead.
     """
-    stats = _Stats(pruner)
-    page = stats.measure(root, [])
+    fast = _SPEEDUPS is not None and not _SPEEDUPS.deeper_than(root.mem_id, FAST_MAX_DEPTH)
+    stats = _Stats(pruner, fast=fast)
+    page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
     top = _choose(root, stats)
@@ -804,6 +820,12 @@ def _write(
     listing: bool,
 ) -> list[RawBlock]:
     limit = max(sum(s.chars for s in chosen), 1)
+    if stats.fast:
+        assert _SPEEDUPS is not None
+        blocks: list[RawBlock] = _SPEEDUPS.write(
+            chosen, stats.by_id, kept, include_tables, listing, float(limit)
+        )
+        return blocks
     writer = _Writer(stats, kept, include_tables=include_tables, limit=limit, listing=listing)
     for stat in chosen:
         node = stat.node
@@ -901,3 +923,25 @@ def _confidence(
         reasons.append("link-heavy")
         confidence = min(confidence, 0.5)
     return confidence, tuple(reasons)
+
+
+def speedups_active() -> bool:
+    """Whether the C walks (``newsclean._extract._speedups``) run; see ``speedups.py``."""
+    return _SPEEDUPS is not None
+
+
+# Trees deeper than this go to the Python walks, which are the reference for deep pages
+# (they flatten a tree their recursion cannot take; see _pipeline._native).
+FAST_MAX_DEPTH = 150
+# The tag sets the C walk applies, by its flag names: written once, here.
+_FLAG_SETS = {
+    "F_INLINE": _INLINE,
+    "F_SKIP": _SKIP,
+    "F_SCORED": _SCORED,
+    "F_TEXT_CONTAINER": _TEXT_CONTAINERS,
+    "F_NO_VOCABULARY": _NO_VOCABULARY,
+    "F_NEVER_PRUNED": NEVER_PRUNED,
+    "F_LINK_FARM": _LINK_FARM_TAGS,
+}
+SPEEDUPS = speedups.load(_FLAG_SETS, RawBlock)
+_SPEEDUPS = SPEEDUPS.module

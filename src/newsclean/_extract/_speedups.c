@@ -1,0 +1,1789 @@
+/*
+ * newsclean._extract._speedups: the native extractor's two mechanical walks in C.
+ *
+ * native.py is the reference: _Stats.measure (the post-order stats walk, with the class/id
+ * vocabulary callbacks) and _Writer (walk/inner/block/flush, _pre_text, _is_data_table,
+ * _table) are mirrored here step by step, and every decision that is a heuristic stays in
+ * Python (the vocabulary is called back; the tag sets come from native.py through
+ * configure()). The walks read lexbor's tree through the struct fields in _lexbor.h, starting
+ * from selectolax's LexborNode.mem_id (the lxb_dom_node_t address).
+ *
+ * Text semantics follow Python's: lengths are code points after str.strip() (Unicode
+ * whitespace, Py_UNICODE_ISSPACE), text is decoded from UTF-8 with "replace" exactly where
+ * selectolax decodes it, and whitespace is collapsed by PyUnicode_Split / PyUnicode_Join.
+ *
+ * Recursion goes through Py_EnterRecursiveCall, so a tree deeper than Python's recursion
+ * limit raises RecursionError rather than overflowing the C stack (native.py sends trees
+ * deeper than its own limit to the Python walk before getting here).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+
+#include "_lexbor.h"
+
+/* ---- configuration (set once by configure()) -------------------------------------- */
+
+/* Flag bits, from native.py's tag sets; the role sits above them (see ROLES). */
+enum {
+    F_INLINE = 1 << 0,
+    F_SKIP = 1 << 1,
+    F_SCORED = 1 << 2,
+    F_TEXT_CONTAINER = 1 << 3,
+    F_NO_VOCABULARY = 1 << 4,
+    F_NEVER_PRUNED = 1 << 5,
+    F_LINK_FARM = 1 << 6,
+    ROLE_SHIFT = 8,
+};
+
+/* Tags the code names one by one; index = role (0: none). Exposed as ROLES. */
+static const char *const ROLE_NAMES[] = {
+    "",   "a",  "br", "img", "hr", "pre", "table", "li",      "dt", "dd", "blockquote",
+    "p",  "td", "th", "tr",  "div", "article", "h1", "h2", "h3", "h4", "h5", "h6",
+};
+enum {
+    R_NONE, R_A, R_BR, R_IMG, R_HR, R_PRE, R_TABLE, R_LI, R_DT, R_DD, R_BLOCKQUOTE,
+    R_P, R_TD, R_TH, R_TR, R_DIV, R_ARTICLE, R_H1, R_H2, R_H3, R_H4, R_H5, R_H6, R_COUNT
+};
+
+#define TABLE_SIZE 1024 /* lexbor's static tag ids are small; custom ids are pointers */
+
+typedef struct {
+    PyObject *name; /* NULL: not known yet */
+    unsigned int flags;
+} TagInfo;
+
+static TagInfo tag_table[TABLE_SIZE];
+static PyObject *name_flags = NULL; /* dict: tag name -> flags (tags native.py names) */
+static uintptr_t text_id = 0;
+static int configured = 0;
+static lxb_dom_node_remove_f node_remove = NULL;
+static lxb_dom_element_qualified_name_f element_qualified_name = NULL;
+static lxb_dom_attr_qualified_name_f attr_qualified_name = NULL;
+static lxb_dom_attr_value_noi_f attr_value = NULL;
+static PyObject *raw_block = NULL; /* body.RawBlock */
+
+/* Block kinds (native.py's BlockKind values). */
+enum { K_PARAGRAPH, K_HEADING, K_LIST_ITEM, K_QUOTE, K_CODE, K_TABLE, K_COUNT };
+static const char *const KIND_NAMES[] = {"paragraph", "heading", "list_item",
+                                         "quote",     "code",    "table"};
+static PyObject *kind_str[K_COUNT];
+static PyObject *str_space = NULL;      /* " " */
+static PyObject *str_newline = NULL;    /* "\n" */
+static PyObject *str_bar = NULL;        /* " | " */
+static PyObject *str_empty = NULL;      /* "" */
+static PyObject *str_seen = NULL;       /* "seen" */
+static PyObject *str_category_of = NULL;
+static PyObject *str_removable_at = NULL;
+static PyObject *str_lower = NULL;
+
+/* ---- small byte buffer --------------------------------------------------------------- */
+
+typedef struct {
+    char *data;
+    Py_ssize_t size;
+    Py_ssize_t capacity;
+} Buffer;
+
+static int
+buffer_reserve(Buffer *b, Py_ssize_t extra)
+{
+    if (b->size + extra <= b->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = b->capacity ? b->capacity : 256;
+    while (capacity < b->size + extra) {
+        capacity *= 2;
+    }
+    char *data = PyMem_Realloc(b->data, (size_t)capacity);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->data = data;
+    b->capacity = capacity;
+    return 0;
+}
+
+static int
+buffer_append(Buffer *b, const char *data, Py_ssize_t length)
+{
+    if (length <= 0) {
+        return 0;
+    }
+    if (buffer_reserve(b, length) < 0) {
+        return -1;
+    }
+    memcpy(b->data + b->size, data, (size_t)length);
+    b->size += length;
+    return 0;
+}
+
+static void
+buffer_free(Buffer *b)
+{
+    PyMem_Free(b->data);
+    b->data = NULL;
+    b->size = b->capacity = 0;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------------ */
+
+/* Decode one code point as Python's strict UTF-8 decoder would; -1 when invalid. */
+static inline Py_UCS4
+utf8_next(const unsigned char *s, Py_ssize_t length, Py_ssize_t *i)
+{
+    Py_ssize_t at = *i;
+    unsigned char c = s[at];
+    if (c < 0x80) {
+        *i = at + 1;
+        return c;
+    }
+    Py_ssize_t need;
+    Py_UCS4 cp;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+        cp = c & 0x1F;
+    }
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        cp = c & 0x0F;
+        if (c == 0xE0) {
+            low = 0xA0;
+        }
+        else if (c == 0xED) {
+            high = 0x9F;
+        }
+    }
+    else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        cp = c & 0x07;
+        if (c == 0xF0) {
+            low = 0x90;
+        }
+        else if (c == 0xF4) {
+            high = 0x8F;
+        }
+    }
+    else {
+        return (Py_UCS4)-1;
+    }
+    if (at + need >= length) {
+        return (Py_UCS4)-1; /* truncated */
+    }
+    for (Py_ssize_t k = 1; k <= need; k++) {
+        unsigned char d = s[at + k];
+        if (k == 1 ? (d < low || d > high) : (d < 0x80 || d > 0xBF)) {
+            return (Py_UCS4)-1;
+        }
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    *i = at + need + 1;
+    return cp;
+}
+
+static int
+utf8_valid(const unsigned char *s, Py_ssize_t length)
+{
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (utf8_next(s, length, &i) == (Py_UCS4)-1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* len(text.strip()) and text.count(","), for text decoded with "replace"; -1 on error. */
+static Py_ssize_t
+stripped_length(const unsigned char *s, Py_ssize_t length, Py_ssize_t *commas)
+{
+    Py_ssize_t i = 0, count = 0, first = -1, last = -1;
+    Py_ssize_t comma_count = 0;
+    while (i < length) {
+        Py_UCS4 cp = utf8_next(s, length, &i);
+        if (cp == (Py_UCS4)-1) {
+            /* invalid bytes: let Python decode them, as selectolax does */
+            PyObject *text = PyUnicode_DecodeUTF8((const char *)s, length, "replace");
+            if (text == NULL) {
+                return -1;
+            }
+            Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+            int kind = PyUnicode_KIND(text);
+            const void *data = PyUnicode_DATA(text);
+            first = last = -1;
+            comma_count = 0;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+                if (ch == ',') {
+                    comma_count++;
+                }
+                if (!Py_UNICODE_ISSPACE(ch)) {
+                    if (first < 0) {
+                        first = k;
+                    }
+                    last = k;
+                }
+            }
+            Py_DECREF(text);
+            if (commas != NULL) {
+                *commas = comma_count;
+            }
+            return first < 0 ? 0 : last - first + 1;
+        }
+        if (cp == ',') {
+            comma_count++;
+        }
+        if (!Py_UNICODE_ISSPACE(cp)) {
+            if (first < 0) {
+                first = count;
+            }
+            last = count;
+        }
+        count++;
+    }
+    if (commas != NULL) {
+        *commas = comma_count;
+    }
+    return first < 0 ? 0 : last - first + 1;
+}
+
+/* Append a text node's data as selectolax's text_content gives it (decoded with
+ * "replace"), optionally with newlines as spaces. */
+static int
+append_text(Buffer *b, const unsigned char *s, Py_ssize_t length, int newline_to_space)
+{
+    if (length <= 0) {
+        return 0;
+    }
+    const char *data = (const char *)s;
+    PyObject *fixed = NULL;
+    if (!utf8_valid(s, length)) {
+        fixed = PyUnicode_DecodeUTF8((const char *)s, length, "replace");
+        if (fixed == NULL) {
+            return -1;
+        }
+        data = PyUnicode_AsUTF8AndSize(fixed, &length);
+        if (data == NULL) {
+            Py_DECREF(fixed);
+            return -1;
+        }
+    }
+    Py_ssize_t start = b->size;
+    int status = buffer_append(b, data, length);
+    Py_XDECREF(fixed);
+    if (status < 0) {
+        return -1;
+    }
+    if (newline_to_space) {
+        for (Py_ssize_t k = start; k < b->size; k++) {
+            if (b->data[k] == '\n') {
+                b->data[k] = ' ';
+            }
+        }
+    }
+    return 0;
+}
+
+/* " ".join(text.split()) */
+static PyObject *
+collapse(PyObject *text)
+{
+    PyObject *parts = PyUnicode_Split(text, NULL, -1);
+    if (parts == NULL) {
+        return NULL;
+    }
+    PyObject *joined = PyUnicode_Join(str_space, parts);
+    Py_DECREF(parts);
+    return joined;
+}
+
+/* ---- nodes ------------------------------------------------------------------------- */
+
+static inline lxb_dom_node_t *
+node_at(unsigned long long mem_id)
+{
+    return (lxb_dom_node_t *)(uintptr_t)mem_id;
+}
+
+static inline int
+is_text(const lxb_dom_node_t *node)
+{
+    return node->local_name == text_id;
+}
+
+/* A text node's data (selectolax's text_content): NULL when it has none. */
+static inline const lexbor_str_t *
+text_data(const lxb_dom_node_t *node)
+{
+    if (node->type != LXB_DOM_NODE_TYPE_TEXT) {
+        return NULL;
+    }
+    const lexbor_str_t *str = &((const lxb_dom_character_data_t *)node)->data;
+    return str->data != NULL ? str : NULL;
+}
+
+/* The element's tag name (new reference) and flags, as LexborNode.tag names it; *name is
+ * NULL for a node that native.py does not treat as an element (its tag is None or starts
+ * with "-"). Returns -1 on error. */
+static int
+element_info(lxb_dom_node_t *node, PyObject **name, unsigned int *flags)
+{
+    *name = NULL;
+    *flags = 0;
+    if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+        return 0;
+    }
+    lxb_dom_element_t *element = (lxb_dom_element_t *)node;
+    uintptr_t id = node->local_name;
+    int cacheable = element->qualified_name == 0 && id < TABLE_SIZE;
+    if (cacheable && tag_table[id].name != NULL) {
+        *name = Py_NewRef(tag_table[id].name);
+        *flags = tag_table[id].flags;
+        return 0;
+    }
+    size_t length = 0;
+    const lxb_char_t *raw = element_qualified_name(element, &length);
+    if (raw == NULL || length == 0 || raw[0] == '-') {
+        return 0;
+    }
+    PyObject *tag = PyUnicode_DecodeUTF8((const char *)raw, (Py_ssize_t)length, "replace");
+    if (tag == NULL) {
+        return -1;
+    }
+    PyObject *value = PyDict_GetItemWithError(name_flags, tag);
+    if (value == NULL && PyErr_Occurred()) {
+        Py_DECREF(tag);
+        return -1;
+    }
+    unsigned int bits = value != NULL ? (unsigned int)PyLong_AsUnsignedLong(value) : 0;
+    if (cacheable) {
+        PyUnicode_InternInPlace(&tag);
+        tag_table[id].name = Py_NewRef(tag);
+        tag_table[id].flags = bits;
+    }
+    *name = tag;
+    *flags = bits;
+    return 0;
+}
+
+static inline int
+role_of(unsigned int flags)
+{
+    return (int)(flags >> ROLE_SHIFT);
+}
+
+/* Pre-order successor of `node` inside `root`'s subtree (root itself excluded). */
+static inline lxb_dom_node_t *
+next_in(lxb_dom_node_t *node, lxb_dom_node_t *root)
+{
+    if (node->first_child != NULL) {
+        return node->first_child;
+    }
+    while (node != root && node->next == NULL) {
+        node = node->parent;
+    }
+    return node == root ? NULL : node->next;
+}
+
+/* The attribute's value decoded (new reference): None when valueless, NULL (no error) when
+ * absent. `name` is compared as selectolax's attributes dict keys are (exact bytes) when
+ * exact, else ASCII case-insensitively (as attrs[...] does). */
+static PyObject *
+attribute(lxb_dom_node_t *node, const char *name, int exact, int last)
+{
+    size_t name_length = strlen(name);
+    lxb_dom_attr_t *found = NULL;
+    for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr; attr != NULL;
+         attr = attr->next) {
+        size_t length = 0;
+        const lxb_char_t *qualified = attr_qualified_name(attr, &length);
+        if (qualified == NULL || length != name_length) {
+            continue;
+        }
+        int equal = exact ? memcmp(qualified, name, length) == 0
+                          : PyOS_strnicmp((const char *)qualified, name, length) == 0;
+        if (equal) {
+            found = attr;
+            if (!last) {
+                break;
+            }
+        }
+    }
+    if (found == NULL) {
+        return NULL;
+    }
+    size_t length = 0;
+    const lxb_char_t *value = attr_value(found, &length);
+    if (value == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_DecodeUTF8((const char *)value, (Py_ssize_t)length, "replace");
+}
+
+/* class_and_id(node): f"{class or ''} {id or ''}".lower() (new reference). */
+static PyObject *
+marker_of(lxb_dom_node_t *node)
+{
+    PyObject *values[2] = {NULL, NULL};
+    const char *names[2] = {"class", "id"};
+    int any = 0;
+    for (int k = 0; k < 2; k++) {
+        values[k] = attribute(node, names[k], 1, 1);
+        if (values[k] == NULL && PyErr_Occurred()) {
+            Py_XDECREF(values[0]);
+            return NULL;
+        }
+        if (values[k] == Py_None) {
+            Py_CLEAR(values[k]);
+        }
+        if (values[k] != NULL && PyUnicode_GET_LENGTH(values[k]) > 0) {
+            any = 1;
+        }
+    }
+    if (!any) {
+        Py_XDECREF(values[0]);
+        Py_XDECREF(values[1]);
+        return Py_NewRef(str_space);
+    }
+    PyObject *parts = PyList_New(0);
+    PyObject *result = NULL;
+    if (parts == NULL) {
+        goto done;
+    }
+    if (PyList_Append(parts, values[0] ? values[0] : str_empty) < 0 ||
+        PyList_Append(parts, values[1] ? values[1] : str_empty) < 0) {
+        goto done;
+    }
+    PyObject *joined = PyUnicode_Join(str_space, parts);
+    if (joined == NULL) {
+        goto done;
+    }
+    if (PyUnicode_IS_ASCII(joined)) {
+        /* ASCII lower-casing equals str.lower() on ASCII text */
+        Py_ssize_t n = PyUnicode_GET_LENGTH(joined);
+        const Py_UCS1 *src = PyUnicode_1BYTE_DATA(joined);
+        int upper = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (src[k] >= 'A' && src[k] <= 'Z') {
+                upper = 1;
+                break;
+            }
+        }
+        if (!upper) {
+            result = joined;
+            goto done;
+        }
+        result = PyUnicode_New(n, 127);
+        if (result != NULL) {
+            Py_UCS1 *dst = PyUnicode_1BYTE_DATA(result);
+            for (Py_ssize_t k = 0; k < n; k++) {
+                dst[k] = (src[k] >= 'A' && src[k] <= 'Z') ? (Py_UCS1)(src[k] + 32) : src[k];
+            }
+        }
+        Py_DECREF(joined);
+    }
+    else {
+        result = PyObject_CallMethodNoArgs(joined, str_lower);
+        Py_DECREF(joined);
+    }
+done:
+    Py_XDECREF(parts);
+    Py_XDECREF(values[0]);
+    Py_XDECREF(values[1]);
+    return result;
+}
+
+/* len(node.text(deep=True, separator=" ", strip=True)); -1 on error. */
+static Py_ssize_t
+separated_text_length(lxb_dom_node_t *root)
+{
+    Py_ssize_t total = 0, pieces = 0;
+    for (lxb_dom_node_t *node = root->first_child; node != NULL; node = next_in(node, root)) {
+        if (!is_text(node)) {
+            continue;
+        }
+        const lexbor_str_t *str = &((const lxb_dom_character_data_t *)node)->data;
+        if (str->data == NULL) {
+            continue;
+        }
+        Py_ssize_t n = stripped_length(str->data, (Py_ssize_t)str->length, NULL);
+        if (n < 0) {
+            return -1;
+        }
+        total += n;
+        pieces++;
+    }
+    return pieces ? total + pieces - 1 : 0;
+}
+
+/* Detach `root` and every node below it, as selectolax's decompose(recursive=True) does
+ * (node_remove_deep: lxb_dom_node_remove on each, children first). */
+static void
+remove_deep(lxb_dom_node_t *root)
+{
+    lxb_dom_node_t *node = root, *tmp;
+    while (node != NULL) {
+        if (node->first_child != NULL) {
+            node = node->first_child;
+        }
+        else {
+            while (node != root && node->next == NULL) {
+                tmp = node->parent;
+                node_remove(node);
+                node = tmp;
+            }
+            if (node == root) {
+                node_remove(node);
+                break;
+            }
+            tmp = node->next;
+            node_remove(node);
+            node = tmp;
+        }
+    }
+}
+
+/* ---- Stat ------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *tag;
+    PyObject *marker;
+    PyObject *children; /* list of Stat, downward only: no reference cycles */
+    unsigned long long mem_id;
+    unsigned long long parent_id;
+    Py_ssize_t chars;
+    Py_ssize_t links;
+    Py_ssize_t commas;
+    Py_ssize_t paragraphs;
+    double score;
+    char flat;
+} StatObject;
+
+static void
+Stat_dealloc(StatObject *self)
+{
+    Py_XDECREF(self->tag);
+    Py_XDECREF(self->marker);
+    Py_XDECREF(self->children);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+Stat_link_density(StatObject *self, void *closure)
+{
+    (void)closure;
+    return PyFloat_FromDouble(self->chars ? (double)self->links / (double)self->chars : 0.0);
+}
+
+static PyObject *
+Stat_node(StatObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_NONE;
+}
+
+static PyMemberDef Stat_members[] = {
+    {"tag", T_OBJECT, offsetof(StatObject, tag), READONLY, NULL},
+    {"marker", T_OBJECT, offsetof(StatObject, marker), READONLY, NULL},
+    {"children", T_OBJECT, offsetof(StatObject, children), READONLY, NULL},
+    {"mem_id", T_ULONGLONG, offsetof(StatObject, mem_id), READONLY, NULL},
+    {"parent_id", T_ULONGLONG, offsetof(StatObject, parent_id), READONLY, NULL},
+    {"chars", T_PYSSIZET, offsetof(StatObject, chars), READONLY, NULL},
+    {"links", T_PYSSIZET, offsetof(StatObject, links), READONLY, NULL},
+    {"commas", T_PYSSIZET, offsetof(StatObject, commas), READONLY, NULL},
+    {"paragraphs", T_PYSSIZET, offsetof(StatObject, paragraphs), READONLY, NULL},
+    {"score", T_DOUBLE, offsetof(StatObject, score), READONLY, NULL},
+    {"flat", T_BOOL, offsetof(StatObject, flat), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef Stat_getset[] = {
+    {"link_density", (getter)Stat_link_density, NULL, NULL, NULL},
+    {"node", (getter)Stat_node, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject StatType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "newsclean._extract._speedups.Stat",
+    .tp_basicsize = sizeof(StatObject),
+    .tp_dealloc = (destructor)Stat_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One element's numbers from the C stats walk (see native._Stat).",
+    .tp_members = Stat_members,
+    .tp_getset = Stat_getset,
+};
+
+/* ---- the stats walk ------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *by_id;
+    PyObject *scored;
+    PyObject *pruner; /* NULL: no vocabulary pass */
+    PyObject *seen;
+    StatObject **path;
+    Py_ssize_t depth;
+    Py_ssize_t capacity;
+} Measure;
+
+static int
+score_one(Measure *m, StatObject *stat, double score)
+{
+    if (stat->score == 0.0 && PyList_Append(m->scored, (PyObject *)stat) < 0) {
+        return -1;
+    }
+    stat->score += score;
+    return 0;
+}
+
+/* _Stats._score_ancestors */
+static int
+score_ancestors(Measure *m, double score, StatObject *include_self)
+{
+    if (include_self != NULL && score_one(m, include_self, score) < 0) {
+        return -1;
+    }
+    Py_ssize_t levels = m->depth < 5 ? m->depth : 5;
+    for (Py_ssize_t level = 1; level <= levels; level++) {
+        StatObject *ancestor = m->path[m->depth - level];
+        double add;
+        if (level == 1) {
+            add = score;
+        }
+        else if (level == 2) {
+            add = score / 2.0;
+        }
+        else {
+            add = score / (3.0 * (double)level);
+        }
+        if (score_one(m, ancestor, add) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The vocabulary's verdict on `child`: 1 remove, 0 keep, -1 error. */
+static int
+vocabulary_removes(Measure *m, lxb_dom_node_t *child, PyObject *marker)
+{
+    PyObject *category = PyDict_GetItemWithError(m->seen, marker);
+    if (category == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        category = PyObject_CallMethodOneArg(m->pruner, str_category_of, marker);
+        if (category == NULL) {
+            return -1;
+        }
+    }
+    else {
+        Py_INCREF(category);
+    }
+    if (category == Py_None) {
+        Py_DECREF(category);
+        return 0;
+    }
+    int verdict = -1;
+    PyObject *itemprop = NULL, *mem_id = NULL, *chars = NULL, *answer = NULL;
+    Py_ssize_t length = separated_text_length(child);
+    if (length < 0) {
+        goto done;
+    }
+    itemprop = attribute(child, "itemprop", 0, 0);
+    if (itemprop == NULL) {
+        if (PyErr_Occurred()) {
+            goto done;
+        }
+        itemprop = Py_NewRef(str_empty);
+    }
+    else if (itemprop == Py_None) {
+        Py_SETREF(itemprop, Py_NewRef(str_empty));
+    }
+    mem_id = PyLong_FromSize_t((size_t)(uintptr_t)child);
+    chars = PyLong_FromSsize_t(length);
+    if (mem_id == NULL || chars == NULL) {
+        goto done;
+    }
+    PyObject *args[] = {m->pruner, mem_id, itemprop, category, chars};
+    answer = PyObject_VectorcallMethod(str_removable_at, args,
+                                       5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    if (answer == NULL) {
+        goto done;
+    }
+    verdict = PyObject_IsTrue(answer);
+done:
+    Py_DECREF(category);
+    Py_XDECREF(itemprop);
+    Py_XDECREF(mem_id);
+    Py_XDECREF(chars);
+    Py_XDECREF(answer);
+    return verdict;
+}
+
+static StatObject *
+new_stat(PyObject *tag, PyObject *marker, lxb_dom_node_t *node, unsigned long long parent_id)
+{
+    StatObject *stat = PyObject_New(StatObject, &StatType);
+    if (stat == NULL) {
+        return NULL;
+    }
+    stat->tag = Py_NewRef(tag);
+    stat->marker = Py_NewRef(marker);
+    stat->children = PyList_New(0);
+    stat->mem_id = (unsigned long long)(uintptr_t)node;
+    stat->parent_id = parent_id;
+    stat->chars = stat->links = stat->commas = stat->paragraphs = 0;
+    stat->score = 0.0;
+    stat->flat = 1;
+    if (stat->children == NULL) {
+        Py_DECREF(stat);
+        return NULL;
+    }
+    return stat;
+}
+
+/* _Stats.measure; returns a new reference. */
+static StatObject *
+measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags,
+             PyObject *marker)
+{
+    unsigned long long parent_id = m->depth ? m->path[m->depth - 1]->mem_id : 0;
+    StatObject *stat = new_stat(tag, marker, node, parent_id);
+    if (stat == NULL) {
+        return NULL;
+    }
+    PyObject *key = PyLong_FromSize_t((size_t)(uintptr_t)node);
+    if (key == NULL || PyDict_SetItem(m->by_id, key, (PyObject *)stat) < 0) {
+        Py_XDECREF(key);
+        Py_DECREF(stat);
+        return NULL;
+    }
+    Py_DECREF(key);
+    if (Py_EnterRecursiveCall(" in the native extractor's stats walk")) {
+        Py_DECREF(stat);
+        return NULL;
+    }
+    if (m->depth == m->capacity) {
+        Py_ssize_t capacity = m->capacity ? m->capacity * 2 : 64;
+        StatObject **path = PyMem_Realloc(m->path, (size_t)capacity * sizeof(StatObject *));
+        if (path == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        m->path = path;
+        m->capacity = capacity;
+    }
+    m->path[m->depth++] = stat;
+
+    Py_ssize_t direct = 0, inline_chars = 0, commas = 0, chars = 0, links = 0;
+    Py_ssize_t paragraphs = 0;
+    char flat = 1;
+    lxb_dom_node_t *child = node->first_child;
+    while (child != NULL) {
+        if (is_text(child)) {
+            const lexbor_str_t *str = text_data(child);
+            if (str != NULL && str->length > 0) {
+                Py_ssize_t count = 0;
+                Py_ssize_t n = stripped_length(str->data, (Py_ssize_t)str->length, &count);
+                if (n < 0) {
+                    goto fail_path;
+                }
+                if (n) {
+                    direct += n;
+                    commas += count;
+                }
+            }
+            child = child->next;
+            continue;
+        }
+        PyObject *ctag;
+        unsigned int cflags;
+        if (element_info(child, &ctag, &cflags) < 0) {
+            goto fail_path;
+        }
+        if (ctag == NULL) {
+            child = child->next;
+            continue;
+        }
+        PyObject *cmarker = marker_of(child);
+        if (cmarker == NULL) {
+            Py_DECREF(ctag);
+            goto fail_path;
+        }
+        if (m->pruner != NULL && !(cflags & (F_NO_VOCABULARY | F_NEVER_PRUNED))) {
+            int removes = vocabulary_removes(m, child, cmarker);
+            if (removes < 0) {
+                Py_DECREF(ctag);
+                Py_DECREF(cmarker);
+                goto fail_path;
+            }
+            if (removes) {
+                lxb_dom_node_t *following = child->next;
+                remove_deep(child);
+                child = following;
+                Py_DECREF(ctag);
+                Py_DECREF(cmarker);
+                continue;
+            }
+        }
+        StatObject *sub = measure_node(m, child, ctag, cflags, cmarker);
+        Py_DECREF(ctag);
+        Py_DECREF(cmarker);
+        if (sub == NULL) {
+            goto fail_path;
+        }
+        int appended = PyList_Append(stat->children, (PyObject *)sub);
+        chars += sub->chars;
+        links += role_of(cflags) == R_A ? sub->chars : sub->links;
+        commas += sub->commas;
+        paragraphs += sub->paragraphs;
+        if (cflags & F_INLINE) {
+            if (role_of(cflags) != R_A) {
+                inline_chars += sub->chars - sub->links;
+            }
+            if (!sub->flat) {
+                flat = 0;
+            }
+        }
+        else {
+            flat = 0;
+        }
+        Py_DECREF(sub);
+        if (appended < 0) {
+            goto fail_path;
+        }
+        child = child->next;
+    }
+    m->depth--;
+    Py_LeaveRecursiveCall();
+    Py_ssize_t own = direct + inline_chars;
+    chars += direct;
+    stat->chars = chars;
+    stat->links = links;
+    stat->commas = commas;
+    stat->flat = flat;
+    if (flags & F_SCORED) {
+        Py_ssize_t length = chars - links;
+        if (length >= 25) {
+            double extra = (double)length / 100.0;
+            if (score_ancestors(m, 1.0 + (double)commas + (extra < 3.0 ? extra : 3.0), NULL) <
+                0) {
+                Py_DECREF(stat);
+                return NULL;
+            }
+            paragraphs = length;
+        }
+    }
+    else if ((flags & F_TEXT_CONTAINER) && own >= 25) {
+        double extra = (double)own / 100.0;
+        if (score_ancestors(m, 1.0 + (extra < 3.0 ? extra : 3.0), stat) < 0) {
+            Py_DECREF(stat);
+            return NULL;
+        }
+        paragraphs += own;
+    }
+    stat->paragraphs = paragraphs;
+    return stat;
+
+fail_path:
+    m->depth--;
+fail:
+    Py_LeaveRecursiveCall();
+    Py_DECREF(stat);
+    return NULL;
+}
+
+static PyObject *
+speedups_measure(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    PyObject *by_id, *scored, *pruner;
+    if (!PyArg_ParseTuple(args, "KO!O!O:measure", &root_id, &PyDict_Type, &by_id, &PyList_Type,
+                          &scored, &pruner)) {
+        return NULL;
+    }
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
+        return NULL;
+    }
+    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0};
+    if (m.pruner != NULL) {
+        m.seen = PyObject_GetAttr(pruner, str_seen);
+        if (m.seen == NULL) {
+            return NULL;
+        }
+        if (!PyDict_Check(m.seen)) {
+            Py_DECREF(m.seen);
+            PyErr_SetString(PyExc_TypeError, "pruner.seen must be a dict");
+            return NULL;
+        }
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    PyObject *tag;
+    unsigned int flags;
+    PyObject *result = NULL;
+    if (element_info(root, &tag, &flags) < 0) {
+        goto done;
+    }
+    if (tag == NULL) {
+        tag = Py_NewRef(str_empty);
+    }
+    PyObject *marker = root->type == LXB_DOM_NODE_TYPE_ELEMENT ? marker_of(root)
+                                                               : Py_NewRef(str_empty);
+    if (marker != NULL) {
+        result = (PyObject *)measure_node(&m, root, tag, flags, marker);
+        Py_DECREF(marker);
+    }
+    Py_DECREF(tag);
+done:
+    Py_XDECREF(m.seen);
+    PyMem_Free(m.path);
+    return result;
+}
+
+/* ---- the writer ------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject *by_id;
+    PyObject *kept;
+    PyObject *blocks;
+    int include_tables;
+    int listing;
+    double limit;
+    Buffer buffer;
+} Writer;
+
+static int w_walk(Writer *w, lxb_dom_node_t *node, int kind);
+static int w_block(Writer *w, lxb_dom_node_t *node, unsigned int flags, int kind);
+
+static int
+add_block(Writer *w, int kind, PyObject *text, int level)
+{
+    PyObject *level_obj = level ? PyLong_FromLong(level) : Py_NewRef(Py_None);
+    if (level_obj == NULL) {
+        return -1;
+    }
+    PyObject *block = PyObject_CallFunctionObjArgs(raw_block, kind_str[kind], text, level_obj,
+                                                   NULL);
+    Py_DECREF(level_obj);
+    if (block == NULL) {
+        return -1;
+    }
+    int status = PyList_Append(w->blocks, block);
+    Py_DECREF(block);
+    return status;
+}
+
+/* _Writer.flush */
+static int
+w_flush(Writer *w, int kind, int level)
+{
+    if (w->buffer.size == 0) {
+        return 0;
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(w->buffer.data, w->buffer.size, "replace");
+    w->buffer.size = 0;
+    if (text == NULL) {
+        return -1;
+    }
+    PyObject *cleaned = NULL;
+    if (PyUnicode_FindChar(text, '\n', 0, PyUnicode_GET_LENGTH(text), 1) >= 0) {
+        PyObject *lines = PyUnicode_Split(text, str_newline, -1);
+        PyObject *kept_lines = PyList_New(0);
+        if (lines != NULL && kept_lines != NULL) {
+            Py_ssize_t n = PyList_GET_SIZE(lines);
+            Py_ssize_t k = 0;
+            for (; k < n; k++) {
+                PyObject *line = collapse(PyList_GET_ITEM(lines, k));
+                if (line == NULL) {
+                    break;
+                }
+                int status = PyUnicode_GET_LENGTH(line) ? PyList_Append(kept_lines, line) : 0;
+                Py_DECREF(line);
+                if (status < 0) {
+                    break;
+                }
+            }
+            if (k == n) {
+                cleaned = PyUnicode_Join(str_newline, kept_lines);
+            }
+        }
+        Py_XDECREF(lines);
+        Py_XDECREF(kept_lines);
+    }
+    else {
+        cleaned = collapse(text);
+    }
+    Py_DECREF(text);
+    if (cleaned == NULL) {
+        return -1;
+    }
+    int status = PyUnicode_GET_LENGTH(cleaned) ? add_block(w, kind, cleaned, level) : 0;
+    Py_DECREF(cleaned);
+    return status;
+}
+
+/* The stat of `node` (borrowed) or NULL; -1 in *error on error. */
+static StatObject *
+stat_of(Writer *w, lxb_dom_node_t *node, int *error)
+{
+    PyObject *key = PyLong_FromSize_t((size_t)(uintptr_t)node);
+    if (key == NULL) {
+        *error = 1;
+        return NULL;
+    }
+    PyObject *stat = PyDict_GetItemWithError(w->by_id, key);
+    Py_DECREF(key);
+    if (stat == NULL && PyErr_Occurred()) {
+        *error = 1;
+        return NULL;
+    }
+    if (stat != NULL && !PyObject_TypeCheck(stat, &StatType)) {
+        PyErr_SetString(PyExc_TypeError, "by_id must hold _speedups.Stat objects");
+        *error = 1;
+        return NULL;
+    }
+    return (StatObject *)stat;
+}
+
+/* _Writer.pruned: 1 pruned, 0 kept, -1 error. */
+static int
+w_pruned(Writer *w, lxb_dom_node_t *node, unsigned int flags)
+{
+    if (flags & F_SKIP) {
+        return 1;
+    }
+    int error = 0;
+    StatObject *stat = stat_of(w, node, &error);
+    if (error) {
+        return -1;
+    }
+    int role = role_of(flags);
+    if (stat == NULL || stat->chars == 0) {
+        return !(role == R_BR || role == R_IMG || role == R_HR);
+    }
+    double half = 0.5 * w->limit;
+    PyObject *key = PyLong_FromSize_t((size_t)(uintptr_t)node);
+    if (key == NULL) {
+        return -1;
+    }
+    int kept = PyDict_Contains(w->kept, key);
+    Py_DECREF(key);
+    if (kept < 0) {
+        return -1;
+    }
+    if (kept && (double)stat->chars < half) {
+        return 1;
+    }
+    if ((flags & F_LINK_FARM) && stat->links && !w->listing) {
+        double density = (double)stat->links / (double)stat->chars;
+        if (role == R_P || role == R_LI) {
+            return density > 0.8 && stat->chars < 100;
+        }
+        if (density > 0.6 && (double)stat->chars < half) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Raw bytes of every text node below `root` (node.text(deep=True, separator=sep)). */
+static int
+gather_text(Buffer *b, lxb_dom_node_t *root, const char *separator)
+{
+    Py_ssize_t count = 0;
+    for (lxb_dom_node_t *node = root->first_child; node != NULL; node = next_in(node, root)) {
+        if (!is_text(node)) {
+            continue;
+        }
+        const lexbor_str_t *str = &((const lxb_dom_character_data_t *)node)->data;
+        if (str->data == NULL) {
+            continue;
+        }
+        if (count++ > 0 && buffer_append(b, separator, (Py_ssize_t)strlen(separator)) < 0) {
+            return -1;
+        }
+        if (buffer_append(b, (const char *)str->data, (Py_ssize_t)str->length) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* " ".join(node.text(deep=True, separator=separator).split()), new reference */
+static PyObject *
+collapsed_text(lxb_dom_node_t *node, const char *separator)
+{
+    Buffer b = {NULL, 0, 0};
+    if (gather_text(&b, node, separator) < 0) {
+        buffer_free(&b);
+        return NULL;
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(b.data ? b.data : "", b.size, "replace");
+    buffer_free(&b);
+    if (text == NULL) {
+        return NULL;
+    }
+    PyObject *result = collapse(text);
+    Py_DECREF(text);
+    return result;
+}
+
+/* _Writer.inner */
+static int
+w_inner(Writer *w, lxb_dom_node_t *node, int kind)
+{
+    int error = 0;
+    StatObject *stat = stat_of(w, node, &error);
+    if (error) {
+        return -1;
+    }
+    if (stat != NULL && stat->flat) {
+        PyObject *text = collapsed_text(node, "");
+        if (text == NULL) {
+            return -1;
+        }
+        Py_ssize_t length;
+        const char *data = PyUnicode_AsUTF8AndSize(text, &length);
+        int status = data == NULL ? -1 : buffer_append(&w->buffer, data, length);
+        Py_DECREF(text);
+        return status;
+    }
+    return w_walk(w, node, kind);
+}
+
+/* _Writer.walk */
+static int
+w_walk(Writer *w, lxb_dom_node_t *node, int kind)
+{
+    if (Py_EnterRecursiveCall(" in the native extractor's writer")) {
+        return -1;
+    }
+    int status = 0;
+    for (lxb_dom_node_t *child = node->first_child; child != NULL && status == 0;
+         child = child->next) {
+        if (is_text(child)) {
+            const lexbor_str_t *str = text_data(child);
+            if (str != NULL) {
+                status = append_text(&w->buffer, str->data, (Py_ssize_t)str->length, 1);
+            }
+            continue;
+        }
+        PyObject *tag;
+        unsigned int flags;
+        if (element_info(child, &tag, &flags) < 0) {
+            status = -1;
+            break;
+        }
+        if (tag == NULL) {
+            continue;
+        }
+        Py_DECREF(tag);
+        int role = role_of(flags);
+        if (role == R_BR) {
+            status = buffer_append(&w->buffer, "\n", 1);
+        }
+        else if (flags & F_INLINE) {
+            int pruned = role == R_A ? 0 : w_pruned(w, child, flags);
+            status = pruned < 0 ? -1 : pruned ? 0 : w_walk(w, child, kind);
+        }
+        else {
+            int pruned = w_pruned(w, child, flags);
+            status = pruned < 0 ? -1 : pruned ? 0 : w_block(w, child, flags, kind);
+        }
+    }
+    Py_LeaveRecursiveCall();
+    return status;
+}
+
+typedef struct {
+    Buffer buffer;
+    int any;          /* pieces is not empty */
+    int ends_newline; /* pieces[-1].endswith("\n") */
+} Pieces;
+
+static int
+pieces_add(Pieces *p, const unsigned char *data, Py_ssize_t length)
+{
+    if (append_text(&p->buffer, data, length, 0) < 0) {
+        return -1;
+    }
+    p->any = 1;
+    p->ends_newline = length > 0 && data[length - 1] == '\n';
+    return 0;
+}
+
+/* _pre_text */
+static int
+pre_text(Pieces *p, lxb_dom_node_t *node)
+{
+    if (Py_EnterRecursiveCall(" in the native extractor's writer")) {
+        return -1;
+    }
+    int status = 0;
+    for (lxb_dom_node_t *child = node->first_child; child != NULL && status == 0;
+         child = child->next) {
+        if (is_text(child)) {
+            const lexbor_str_t *str = text_data(child);
+            status = str != NULL ? pieces_add(p, str->data, (Py_ssize_t)str->length)
+                                 : pieces_add(p, (const unsigned char *)"", 0);
+            continue;
+        }
+        PyObject *tag;
+        unsigned int flags;
+        if (element_info(child, &tag, &flags) < 0) {
+            status = -1;
+            break;
+        }
+        if (tag == NULL) {
+            continue;
+        }
+        Py_DECREF(tag);
+        if (role_of(flags) == R_BR) {
+            status = pieces_add(p, (const unsigned char *)"\n", 1);
+            continue;
+        }
+        int block = !(flags & F_INLINE);
+        if (block && p->any && !p->ends_newline) {
+            status = pieces_add(p, (const unsigned char *)"\n", 1);
+        }
+        if (status == 0) {
+            status = pre_text(p, child);
+        }
+        if (status == 0 && block && p->any && !p->ends_newline) {
+            status = pieces_add(p, (const unsigned char *)"\n", 1);
+        }
+    }
+    Py_LeaveRecursiveCall();
+    return status;
+}
+
+/* _is_data_table: 1 data, 0 layout, -1 error */
+static int
+is_data_table(Writer *w, lxb_dom_node_t *table)
+{
+    /* lexbor's css() matches the node itself too: the table is left out */
+    for (lxb_dom_node_t *node = table->first_child; node != NULL; node = next_in(node, table)) {
+        PyObject *tag;
+        unsigned int flags;
+        if (element_info(node, &tag, &flags) < 0) {
+            return -1;
+        }
+        if (tag == NULL) {
+            continue;
+        }
+        Py_DECREF(tag);
+        int role = role_of(flags);
+        if (role == R_TABLE || role == R_P || role == R_ARTICLE || role == R_H1 ||
+            role == R_H2 || role == R_H3) {
+            return 0;
+        }
+        if (role == R_DIV && node->parent != NULL) {
+            PyObject *ptag;
+            unsigned int pflags;
+            if (element_info(node->parent, &ptag, &pflags) < 0) {
+                return -1;
+            }
+            if (ptag != NULL) {
+                Py_DECREF(ptag);
+                if (role_of(pflags) == R_DIV) {
+                    return 0;
+                }
+            }
+        }
+    }
+    for (lxb_dom_node_t *node = table->first_child; node != NULL; node = next_in(node, table)) {
+        PyObject *tag;
+        unsigned int flags;
+        if (element_info(node, &tag, &flags) < 0) {
+            return -1;
+        }
+        if (tag == NULL) {
+            continue;
+        }
+        Py_DECREF(tag);
+        int role = role_of(flags);
+        if (role == R_TD || role == R_TH) {
+            int error = 0;
+            StatObject *stat = stat_of(w, node, &error);
+            if (error) {
+                return -1;
+            }
+            if (stat != NULL && stat->chars > 400) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Whether `node` is an element of one of the two roles; -1 on error. */
+static int
+has_role(lxb_dom_node_t *node, int one, int other)
+{
+    PyObject *tag;
+    unsigned int flags;
+    if (element_info(node, &tag, &flags) < 0) {
+        return -1;
+    }
+    if (tag == NULL) {
+        return 0;
+    }
+    Py_DECREF(tag);
+    return role_of(flags) == one || role_of(flags) == other;
+}
+
+/* _Writer._table */
+static int
+w_table(Writer *w, lxb_dom_node_t *table)
+{
+    PyObject *rows = PyList_New(0);
+    PyObject *cells = NULL;
+    int status = -1;
+    if (rows == NULL) {
+        return -1;
+    }
+    for (lxb_dom_node_t *row = table->first_child; row != NULL; row = next_in(row, table)) {
+        int is_row = has_role(row, R_TR, R_TR);
+        if (is_row < 0) {
+            goto done;
+        }
+        if (!is_row) {
+            continue;
+        }
+        cells = PyList_New(0);
+        if (cells == NULL) {
+            goto done;
+        }
+        int any = 0;
+        for (lxb_dom_node_t *cell = row->first_child; cell != NULL; cell = next_in(cell, row)) {
+            int is_cell = has_role(cell, R_TD, R_TH);
+            if (is_cell < 0) {
+                goto done;
+            }
+            if (!is_cell) {
+                continue;
+            }
+            PyObject *text = collapsed_text(cell, " ");
+            if (text == NULL) {
+                goto done;
+            }
+            any |= PyUnicode_GET_LENGTH(text) > 0;
+            int appended = PyList_Append(cells, text);
+            Py_DECREF(text);
+            if (appended < 0) {
+                goto done;
+            }
+        }
+        if (any) {
+            PyObject *line = PyUnicode_Join(str_bar, cells);
+            if (line == NULL) {
+                goto done;
+            }
+            int appended = PyList_Append(rows, line);
+            Py_DECREF(line);
+            if (appended < 0) {
+                goto done;
+            }
+        }
+        Py_CLEAR(cells);
+    }
+    if (PyList_GET_SIZE(rows)) {
+        PyObject *text = PyUnicode_Join(str_newline, rows);
+        if (text == NULL) {
+            goto done;
+        }
+        status = add_block(w, K_TABLE, text, 0);
+        Py_DECREF(text);
+    }
+    else {
+        status = 0;
+    }
+done:
+    Py_XDECREF(cells);
+    Py_DECREF(rows);
+    return status;
+}
+
+/* _Writer.block */
+static int
+w_block(Writer *w, lxb_dom_node_t *node, unsigned int flags, int kind)
+{
+    if (w_flush(w, kind, 0) < 0) {
+        return -1;
+    }
+    int role = role_of(flags);
+    if (role >= R_H1 && role <= R_H6) {
+        if (w_inner(w, node, K_HEADING) < 0) {
+            return -1;
+        }
+        return w_flush(w, K_HEADING, role - R_H1 + 1);
+    }
+    if (role == R_PRE) {
+        Pieces p = {{NULL, 0, 0}, 0, 0};
+        if (pre_text(&p, node) < 0) {
+            buffer_free(&p.buffer);
+            return -1;
+        }
+        Py_ssize_t start = 0, end = p.buffer.size;
+        while (start < end && p.buffer.data[start] == '\n') {
+            start++;
+        }
+        while (end > start && p.buffer.data[end - 1] == '\n') {
+            end--;
+        }
+        PyObject *text =
+            PyUnicode_DecodeUTF8(p.buffer.data ? p.buffer.data + start : "", end - start,
+                                 "replace");
+        buffer_free(&p.buffer);
+        if (text == NULL) {
+            return -1;
+        }
+        /* text.strip() is not empty: some code point is not whitespace */
+        int kind_data = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int visible = 0;
+        for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(text); k++) {
+            if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind_data, data, k))) {
+                visible = 1;
+                break;
+            }
+        }
+        int status = visible ? add_block(w, K_CODE, text, 0) : 0;
+        Py_DECREF(text);
+        return status;
+    }
+    if (role == R_TABLE) {
+        int data = is_data_table(w, node);
+        if (data < 0) {
+            return -1;
+        }
+        if (data) {
+            return w->include_tables ? w_table(w, node) : 0;
+        }
+        if (w_walk(w, node, kind) < 0) {
+            return -1;
+        }
+        return w_flush(w, kind, 0);
+    }
+    int inner;
+    if (role == R_LI || role == R_DT || role == R_DD) {
+        inner = kind == K_QUOTE ? K_QUOTE : K_LIST_ITEM;
+    }
+    else if (role == R_BLOCKQUOTE) {
+        inner = K_QUOTE;
+    }
+    else if (kind == K_LIST_ITEM || kind == K_QUOTE) {
+        inner = kind;
+    }
+    else {
+        inner = K_PARAGRAPH;
+    }
+    if (w_inner(w, node, inner) < 0) {
+        return -1;
+    }
+    return w_flush(w, inner, 0);
+}
+
+static PyObject *
+speedups_write(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *chosen, *by_id, *kept;
+    int include_tables, listing;
+    double limit;
+    if (!PyArg_ParseTuple(args, "O!O!O!ppd:write", &PyList_Type, &chosen, &PyDict_Type, &by_id,
+                          &PyDict_Type, &kept, &include_tables, &listing, &limit)) {
+        return NULL;
+    }
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
+        return NULL;
+    }
+    Writer w = {by_id, kept, PyList_New(0), include_tables, listing, limit, {NULL, 0, 0}};
+    if (w.blocks == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(chosen);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PyList_GET_ITEM(chosen, k);
+        if (!PyObject_TypeCheck(item, &StatType)) {
+            PyErr_SetString(PyExc_TypeError, "write() takes _speedups.Stat objects");
+            goto fail;
+        }
+        lxb_dom_node_t *node = node_at(((StatObject *)item)->mem_id);
+        PyObject *tag;
+        unsigned int flags;
+        if (element_info(node, &tag, &flags) < 0) {
+            goto fail;
+        }
+        Py_XDECREF(tag);
+        if (flags & F_INLINE) {
+            if (w_walk(&w, node, K_PARAGRAPH) < 0 || w_flush(&w, K_PARAGRAPH, 0) < 0) {
+                goto fail;
+            }
+        }
+        else if (w_block(&w, node, flags, K_PARAGRAPH) < 0) {
+            goto fail;
+        }
+    }
+    if (w_flush(&w, K_PARAGRAPH, 0) < 0) {
+        goto fail;
+    }
+    buffer_free(&w.buffer);
+    return w.blocks;
+fail:
+    buffer_free(&w.buffer);
+    Py_DECREF(w.blocks);
+    return NULL;
+}
+
+/* ---- helpers for native.py ----------------------------------------------------------- */
+
+/* Whether the tree under root nests deeper than limit (elements, root at depth 0). */
+static PyObject *
+speedups_deeper_than(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "Kn:deeper_than", &root_id, &limit)) {
+        return NULL;
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    Py_ssize_t depth = 0;
+    lxb_dom_node_t *node = root->first_child;
+    if (node != NULL) {
+        depth = 1;
+    }
+    while (node != NULL) {
+        if (depth > limit) {
+            Py_RETURN_TRUE;
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            depth++;
+            continue;
+        }
+        while (node != root && node->next == NULL) {
+            node = node->parent;
+            depth--;
+        }
+        if (node == root) {
+            break;
+        }
+        node = node->next;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* lexbor's tag id of the node at mem_id (its local_name) */
+static PyObject *
+speedups_tag_id(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long mem_id;
+    if (!PyArg_ParseTuple(args, "K:tag_id", &mem_id)) {
+        return NULL;
+    }
+    return PyLong_FromSize_t((size_t)node_at(mem_id)->local_name);
+}
+
+/* The pre-order view of a subtree that the self-test compares with selectolax's API:
+ * ("e", tag, class_and_id) per element, ("t", text_content) per text node. */
+static PyObject *
+speedups_describe(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    if (!PyArg_ParseTuple(args, "K:describe", &root_id)) {
+        return NULL;
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (lxb_dom_node_t *node = root->first_child; node != NULL; node = next_in(node, root)) {
+        PyObject *item = NULL;
+        if (is_text(node)) {
+            const lexbor_str_t *str = text_data(node);
+            if (str == NULL) {
+                continue;
+            }
+            item = Py_BuildValue("(sN)", "t",
+                                 PyUnicode_DecodeUTF8((const char *)str->data,
+                                                      (Py_ssize_t)str->length, "replace"));
+        }
+        else {
+            PyObject *tag;
+            unsigned int flags;
+            if (element_info(node, &tag, &flags) < 0) {
+                goto fail;
+            }
+            if (tag == NULL) {
+                continue;
+            }
+            item = Py_BuildValue("(sNNI)", "e", tag, marker_of(node), flags);
+        }
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* configure(remove, element_name, attr_name, attr_value, text_id, tags, flags, raw_block)
+ * tags: {lexbor tag id: name} for the names the code uses; flags: {name: flag bits}. */
+static PyObject *
+speedups_configure(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long remove_addr, element_name_addr, attr_name_addr, attr_value_addr, text;
+    PyObject *tags, *flags, *block;
+    if (!PyArg_ParseTuple(args, "KKKKKO!O!O:configure", &remove_addr, &element_name_addr,
+                          &attr_name_addr, &attr_value_addr, &text, &PyDict_Type, &tags,
+                          &PyDict_Type, &flags, &block)) {
+        return NULL;
+    }
+    if (!remove_addr || !element_name_addr || !attr_name_addr || !attr_value_addr) {
+        PyErr_SetString(PyExc_ValueError, "a lexbor function address is missing");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < TABLE_SIZE; k++) {
+        Py_CLEAR(tag_table[k].name);
+        tag_table[k].flags = 0;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(tags, &pos, &key, &value)) {
+        unsigned long long id = PyLong_AsUnsignedLongLong(key);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        if (id >= TABLE_SIZE || !PyUnicode_Check(value)) {
+            continue; /* not a static lexbor id: looked up by name instead */
+        }
+        PyObject *bits = PyDict_GetItemWithError(flags, value);
+        if (bits == NULL && PyErr_Occurred()) {
+            return NULL;
+        }
+        tag_table[id].name = Py_NewRef(value);
+        PyUnicode_InternInPlace(&tag_table[id].name);
+        tag_table[id].flags = bits != NULL ? (unsigned int)PyLong_AsUnsignedLong(bits) : 0;
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    Py_XSETREF(name_flags, Py_NewRef(flags));
+    Py_XSETREF(raw_block, Py_NewRef(block));
+    node_remove = (lxb_dom_node_remove_f)(uintptr_t)remove_addr;
+    element_qualified_name = (lxb_dom_element_qualified_name_f)(uintptr_t)element_name_addr;
+    attr_qualified_name = (lxb_dom_attr_qualified_name_f)(uintptr_t)attr_name_addr;
+    attr_value = (lxb_dom_attr_value_noi_f)(uintptr_t)attr_value_addr;
+    text_id = (uintptr_t)text;
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef speedups_methods[] = {
+    {"configure", speedups_configure, METH_VARARGS,
+     "Set lexbor's function addresses, the text node id and the tag tables."},
+    {"measure", speedups_measure, METH_VARARGS,
+     "measure(root_id, by_id, scored, pruner) -> Stat: the stats walk (_Stats.measure)."},
+    {"write", speedups_write, METH_VARARGS,
+     "write(chosen, by_id, kept, include_tables, listing, limit) -> list[RawBlock]."},
+    {"deeper_than", speedups_deeper_than, METH_VARARGS,
+     "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
+    {"tag_id", speedups_tag_id, METH_VARARGS, "tag_id(mem_id) -> int: lexbor's tag id."},
+    {"describe", speedups_describe, METH_VARARGS,
+     "describe(root_id) -> list: the subtree as the self-test compares it."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT, "newsclean._extract._speedups",
+    "C versions of the native extractor's stats walk and writer (see native.py).", -1,
+    speedups_methods,
+};
+
+static PyObject *
+intern(const char *text)
+{
+    return PyUnicode_InternFromString(text);
+}
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    if (PyType_Ready(&StatType) < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&speedups_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < K_COUNT; k++) {
+        if ((kind_str[k] = intern(KIND_NAMES[k])) == NULL) {
+            goto fail;
+        }
+    }
+    if ((str_space = intern(" ")) == NULL || (str_newline = intern("\n")) == NULL ||
+        (str_bar = intern(" | ")) == NULL || (str_empty = intern("")) == NULL ||
+        (str_seen = intern("seen")) == NULL || (str_category_of = intern("category_of")) == NULL ||
+        (str_removable_at = intern("removable_at")) == NULL ||
+        (str_lower = intern("lower")) == NULL) {
+        goto fail;
+    }
+    PyObject *roles = PyTuple_New(R_COUNT);
+    if (roles == NULL) {
+        goto fail;
+    }
+    for (int k = 0; k < R_COUNT; k++) {
+        PyObject *name = PyUnicode_FromString(ROLE_NAMES[k]);
+        if (name == NULL) {
+            Py_DECREF(roles);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(roles, k, name);
+    }
+    if (PyModule_AddObject(module, "ROLES", roles) < 0) {
+        Py_DECREF(roles);
+        goto fail;
+    }
+    if (PyModule_AddIntConstant(module, "F_INLINE", F_INLINE) < 0 ||
+        PyModule_AddIntConstant(module, "F_SKIP", F_SKIP) < 0 ||
+        PyModule_AddIntConstant(module, "F_SCORED", F_SCORED) < 0 ||
+        PyModule_AddIntConstant(module, "F_TEXT_CONTAINER", F_TEXT_CONTAINER) < 0 ||
+        PyModule_AddIntConstant(module, "F_NO_VOCABULARY", F_NO_VOCABULARY) < 0 ||
+        PyModule_AddIntConstant(module, "F_NEVER_PRUNED", F_NEVER_PRUNED) < 0 ||
+        PyModule_AddIntConstant(module, "F_LINK_FARM", F_LINK_FARM) < 0 ||
+        PyModule_AddIntConstant(module, "ROLE_SHIFT", ROLE_SHIFT) < 0) {
+        goto fail;
+    }
+    Py_INCREF(&StatType);
+    if (PyModule_AddObject(module, "Stat", (PyObject *)&StatType) < 0) {
+        Py_DECREF(&StatType);
+        goto fail;
+    }
+    return module;
+fail:
+    Py_DECREF(module);
+    return NULL;
+}

@@ -1,0 +1,70 @@
+"""Types of the C extension (src/newsclean/_extract/_speedups.c)."""
+
+from typing import Any
+
+from newsclean._extract.body import RawBlock
+
+ROLES: tuple[str, ...]
+ROLE_SHIFT: int
+F_INLINE: int
+F_SKIP: int
+F_SCORED: int
+F_TEXT_CONTAINER: int
+F_NO_VOCABULARY: int
+F_NEVER_PRUNED: int
+F_LINK_FARM: int
+
+class Stat:
+    @property
+    def tag(self) -> str: ...
+    @property
+    def marker(self) -> str: ...
+    @property
+    def children(self) -> list[Stat]: ...
+    @property
+    def mem_id(self) -> int: ...
+    @property
+    def parent_id(self) -> int: ...
+    @property
+    def chars(self) -> int: ...
+    @property
+    def links(self) -> int: ...
+    @property
+    def commas(self) -> int: ...
+    @property
+    def paragraphs(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def flat(self) -> bool: ...
+    @property
+    def link_density(self) -> float: ...
+    @property
+    def node(self) -> None: ...
+
+def configure(
+    remove: int,
+    element_name: int,
+    attr_name: int,
+    attr_value: int,
+    text_id: int,
+    tags: dict[int, str],
+    flags: dict[str, int],
+    raw_block: type[RawBlock],
+    /,
+) -> None: ...
+def measure(
+    root_id: int, by_id: dict[int, Any], scored: list[Any], pruner: object | None, /
+) -> Stat: ...
+def write(
+    chosen: list[Any],
+    by_id: dict[int, Any],
+    kept: dict[int, str],
+    include_tables: bool,
+    listing: bool,
+    limit: float,
+    /,
+) -> list[RawBlock]: ...
+def deeper_than(root_id: int, limit: int, /) -> bool: ...
+def tag_id(mem_id: int, /) -> int: ...
+def describe(root_id: int, /) -> list[tuple[Any, ...]]: ...
