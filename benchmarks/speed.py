@@ -51,6 +51,7 @@ import trafilatura
 
 from newsclean import OptionsError
 from newsclean._dom import parse_html
+from newsclean._extract.native import SPEEDUPS
 from newsclean._options import Options
 from newsclean._pipeline import STAGES, run_pipeline
 from wcxb import Page, iter_pages, warm_up_libraries
@@ -416,6 +417,7 @@ def environment() -> dict[str, Any]:
         "trafilatura": version("trafilatura"),
         "lxml": version("lxml"),
         "newsclean": version("newsclean"),
+        "speedups": SPEEDUPS.reason,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -473,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory["max_rss_mb"] = max_rss_mb()
 
     text = render(report, memory, notes)
+    # NEWSCLEAN_NO_SPEEDUPS=1 times the pure-Python extractor
+    text = f"C speedups: {SPEEDUPS.reason}\n\n{text}"
     print(text)
     if args.no_write:
         return 0

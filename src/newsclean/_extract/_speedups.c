@@ -714,9 +714,9 @@ vocabulary_removes(Measure *m, lxb_dom_node_t *child, PyObject *marker)
     if (mem_id == NULL || chars == NULL) {
         goto done;
     }
+    /* no PY_VECTORCALL_ARGUMENTS_OFFSET: args[-1] is not ours to borrow */
     PyObject *args[] = {m->pruner, mem_id, itemprop, category, chars};
-    answer = PyObject_VectorcallMethod(str_removable_at, args,
-                                       5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    answer = PyObject_VectorcallMethod(str_removable_at, args, 5, NULL);
     if (answer == NULL) {
         goto done;
     }

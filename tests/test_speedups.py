@@ -1,0 +1,246 @@
+"""The optional C walks (``newsclean._extract._speedups``) against the Python reference.
+
+Every comparison runs the same page twice, each on a fresh parse: once with the C walks and
+once with ``native._SPEEDUPS`` set to None (the pure-Python path), and wants the same result
+(blocks, confidence, reasons, page size, container, the tree after the vocabulary pass).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import selectolax
+
+import newsclean
+from newsclean._dom import parse_html
+from newsclean._extract import native, speedups
+from newsclean._extract.body import RawBlock
+from newsclean._extract.boilerplate import VocabularyPruner, strip_boilerplate
+from newsclean._vocab import load_vocabulary
+
+VOCAB = load_vocabulary()
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ACTIVE = native.speedups_active()
+needs_speedups = pytest.mark.skipif(not ACTIVE, reason=f"C speedups: {native.SPEEDUPS.reason}")
+
+STORY = (
+    "The council voted on Tuesday to approve a budget that expands funding for transit, "
+    "parks, and libraries across the region, after a debate of more than four hours."
+)
+
+
+def _fixture_pages() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.name.endswith((".html", ".html.gz")))
+
+
+def _read(path: Path) -> str:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError):
+            return data.decode("latin-1")
+    return data.decode("utf-8", "replace")
+
+
+def _extract(html: str) -> tuple[object, ...]:
+    """extract_native as the pipeline runs it, and what it left of the tree."""
+    tree = parse_html(html)
+    report = strip_boilerplate(tree, VOCAB, vocabulary=False)
+    root = tree.body or tree.root
+    assert root is not None
+    pruner = VocabularyPruner(tree, VOCAB, include_comments=False, page_chars=report.page_chars)
+    result = native.extract_native(root, pruner=pruner)
+    container = result.container
+    return (
+        result.blocks,
+        result.confidence,
+        result.reasons,
+        result.page_chars,
+        None if container is None else (container.tag, container.html),
+        sorted(pruner.kept.values()),
+        root.html,
+    )
+
+
+def _both(html: str, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[object, ...], ...]:
+    fast = _extract(html)
+    with monkeypatch.context() as patch:
+        patch.setattr(native, "_SPEEDUPS", None)
+        reference = _extract(html)
+    return fast, reference
+
+
+def _records(html: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    fast = newsclean.clean_html(html).to_dict()
+    with monkeypatch.context() as patch:
+        patch.setattr(native, "_SPEEDUPS", None)
+        reference = newsclean.clean_html(html).to_dict()
+    return fast, reference
+
+
+def _page(body: str) -> str:
+    return f"<html><head><title>T</title></head><body>{inspect.cleandoc(body)}</body></html>"
+
+
+TRICKY = {
+    "nbsp and unicode spaces": f"<div><p>\u00a0\u2003{STORY}\u3000\u00a0</p>"
+    f"<p>\u2002 \u205f x \u00a0</p><p>\x1c\x1d\x1e\x1f{STORY}\x1f</p></div>",
+    "br lines": f"<article><p>{STORY}<br>second line<br><br>  third\u00a0<br>\n</p>"
+    f"<div>{STORY}<br/>after a break <b>bold<br>inside</b> end</div></article>",
+    "pre with indentation": f"<article><p>{STORY}</p><pre>\n\n  def f():\n      return 1\n"
+    "<div>block</div>  <span>inline</span><br>tail\n\n</pre><pre>   </pre>"
+    f"<pre><!-- c --><b>x</b></pre><p>{STORY}</p></article>",
+    "nested tables": f"<div><p>{STORY}</p><table><tr><td>a</td><td>b <i>c</i></td></tr>"
+    "<tr><th>h</th><td><table><tr><td>inner</td></tr></table></td></tr></table>"
+    "<table><thead><tr><th>Year</th><th>Sales</th></tr></thead><tbody><tr><td>2024</td>"
+    f"<td>1,000</td></tr><tr><td></td><td> </td></tr></tbody></table><p>{STORY}</p></div>",
+    "layout table": f"<table><tr><td><div><div>{STORY}</div></div></td><td><p>{STORY}</p>"
+    f"</td></tr></table><table><tr><td>{STORY * 4}</td></tr></table>",
+    "comments": f"<article><!-- top --><p>{STORY}<!-- inside --> more</p><!----><p>{STORY}"
+    "</p></article>",
+    "custom elements": f"<my-story class='story-body'><my-p>{STORY}</my-p><x-y>{STORY}</x-y>"
+    f"<my-p>{STORY}</my-p><my-p>{STORY}</my-p></my-story><foo-bar>{STORY}</foo-bar>",
+    "non-ascii text": "<article><h1>Ünïcödé — “quotes”</h1><p>Ελληνικά κείμενο, με κόμματα, "
+    "και περισσότερο κείμενο για να φτάσει το όριο. 日本語のテキスト、句読点。🙂🙂, "
+    f"emoji.</p><p lang=ar>{'نص عربي، ' * 20}</p><p>{STORY}</p></article>",
+    "empty text nodes": f"<div><p></p><p> </p><span></span><p>{STORY}</p><p>\n\n</p>"
+    f"<p>{STORY}</p></div>",
+    "removal by vocabulary": f"<main><div class='share-bar'>Share on Facebook Twitter</div>"
+    f"<p>{STORY}</p><div class='Newsletter-Signup' id='NL'>Sign up for our newsletter</div>"
+    f"<div class='related-stories'><a href=/a>Other story one</a><a href=/b>Two</a></div>"
+    f"<p>{STORY}</p><div class='comments' itemprop=text>{STORY}</div>"
+    f"<div class='share'><p>{STORY * 3}</p></div><p>{STORY}</p></main>",
+    "class and id case": f"<div CLASS='ArticleBody Main' ID='Story'><p>{STORY}</p>"
+    f"<div class='İSTANBUL ÇAĞ sidebar'>x</div><p>{STORY}</p></div>",
+    "listing": "<ul class=cards>"
+    + "".join(f"<li><a href=/{i}>Story number {i} headline here</a> teaser</li>" for i in range(12))
+    + "</ul>",
+    "link farm": f"<article><p>{STORY}</p><ul><li><a href=/1>one link</a></li><li><a href=/2>"
+    f"two link</a></li></ul><p><a href=/x>all link text paragraph</a></p><p>{STORY}</p>"
+    "</article>",
+    "figures and forms": f"<article><figure><img src=x><figcaption>Caption text here"
+    f"</figcaption></figure><p>{STORY}</p><form><label>Email</label></form><hr><p>{STORY}"
+    "</p><aside>aside text</aside><blockquote><p>Quoted words, quoted.</p></blockquote>"
+    "<ul><li><p>item para</p><p>second</p></li><li>plain</li></ul><dl><dt>T</dt><dd>D</dd>"
+    "</dl></article>",
+    "headings": f"<article><h1>Title</h1><h2>Deck line</h2><p>{STORY}</p><h3>Section</h3>"
+    f"<p>{STORY}</p><h6>tiny</h6><h4><a href=/>linked heading</a></h4></article>",
+    "div and br text": f"<div>{STORY}<br>{STORY}<br><span>{STORY}</span></div>",
+    "math and svg": f"<article><p>{STORY} <math><mi>x</mi><mo>=</mo><mn>1</mn></math></p>"
+    f"<p>{STORY}</p></article>",
+}
+
+
+@needs_speedups
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_html_same_both_ways(name, monkeypatch):
+    fast, reference = _both(_page(TRICKY[name]), monkeypatch)
+    assert fast == reference
+
+
+@needs_speedups
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_html_same_records(name, monkeypatch):
+    fast, reference = _records(_page(TRICKY[name]), monkeypatch)
+    assert fast == reference
+
+
+@needs_speedups
+@pytest.mark.parametrize("path", _fixture_pages(), ids=lambda p: p.name)
+def test_fixture_pages_same_both_ways(path, monkeypatch):
+    html = _read(path)
+    fast, reference = _records(html, monkeypatch)
+    assert fast == reference
+    if "<body" in html:
+        fast_walk, reference_walk = _both(html, monkeypatch)
+        assert fast_walk == reference_walk
+
+
+@needs_speedups
+def test_vocabulary_removal_happens_in_c(monkeypatch):
+    fast, reference = _both(_page(TRICKY["removal by vocabulary"]), monkeypatch)
+    assert fast == reference
+    tree_html = fast[-1]
+    assert isinstance(tree_html, str)
+    assert "share-bar" not in tree_html
+    assert "Newsletter-Signup" not in tree_html
+    assert "itemprop" in tree_html  # itemprop=text is never removed
+
+
+@needs_speedups
+@pytest.mark.parametrize("depth", [10, native.FAST_MAX_DEPTH, native.FAST_MAX_DEPTH + 1, 600])
+def test_deep_nesting_same_both_ways(depth, monkeypatch):
+    html = _page("<div>" * depth + STORY + "</div>" * depth + f"<p>{STORY}</p>")
+    fast, reference = _records(html, monkeypatch)
+    assert fast == reference
+
+
+@needs_speedups
+def test_c_walk_raises_recursion_error_on_a_very_deep_tree():
+    # native.py never sends such a tree to C (FAST_MAX_DEPTH); called directly, the walk
+    # stops with RecursionError instead of overflowing the C stack
+    depth = 5 * sys.getrecursionlimit()
+    tree = parse_html("<div>" * depth + "x" + "</div>" * depth)
+    assert tree.body is not None
+    module = native._SPEEDUPS
+    assert module is not None
+    assert module.deeper_than(tree.body.mem_id, native.FAST_MAX_DEPTH)
+    with pytest.raises(RecursionError):
+        module.measure(tree.body.mem_id, {}, [], None)
+
+
+@needs_speedups
+def test_self_test_page_reads_the_same():
+    tree = parse_html(speedups.SELF_TEST_HTML)
+    assert tree.root is not None
+    module = native._SPEEDUPS
+    assert module is not None
+    flags = speedups._flags(module, native._FLAG_SETS)
+    expected = speedups._python_view(tree.root, lambda tag: flags.get(tag, 0))
+    assert module.describe(tree.root.mem_id) == expected
+    tags = [item[1] for item in expected if item[0] == "e"]
+    assert {"my-widget", "td", "pre", "svg", "math"} <= set(tags)
+
+
+def test_speedups_load_where_they_can():
+    built = importlib.util.find_spec("newsclean._extract._speedups") is not None
+    checked = selectolax.__version__ in speedups.SELECTOLAX_VERSIONS
+    if built and checked and not os.environ.get(speedups.DISABLE_ENV):
+        assert ACTIVE, native.SPEEDUPS.reason
+    else:
+        assert not ACTIVE
+
+
+def test_unchecked_selectolax_version_falls_back(monkeypatch):
+    monkeypatch.setattr(selectolax, "__version__", "0.0.1")
+    loaded = speedups.load(native._FLAG_SETS, RawBlock)
+    assert loaded.module is None
+    assert "not a checked version" in loaded.reason
+
+
+def test_environment_variable_disables(monkeypatch):
+    monkeypatch.setenv(speedups.DISABLE_ENV, "1")
+    loaded = speedups.load(native._FLAG_SETS, RawBlock)
+    assert loaded.module is None
+    assert speedups.DISABLE_ENV in loaded.reason
+
+
+def test_environment_variable_forces_the_python_path_at_import():
+    code = (
+        "from newsclean._extract import native; import newsclean; "
+        "print(native.speedups_active(), len(newsclean.clean_html("
+        f"'<p>{STORY}</p><p>{STORY}</p>').text) > 0)"
+    )
+    env = {**os.environ, speedups.DISABLE_ENV: "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]
