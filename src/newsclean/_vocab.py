@@ -28,6 +28,8 @@ _NEVER = re.compile(r"(?!x)x")
 # A legal or consent statement: a line this long holding this many distinct legal phrases.
 LEGAL_MIN_WORDS = 25
 LEGAL_MIN_HITS = 2
+# Class/id strings whose category a vocabulary remembers (see boilerplate_category).
+CATEGORY_MEMO_MAX = 100_000
 
 
 def normalize_line(line: str) -> str:
@@ -60,6 +62,8 @@ class Vocabulary:
     months: dict[str, int] = field(default_factory=dict)
     month_pattern: re.Pattern[str] = _NEVER
     """A day and a month name in either order: ``15 November``, ``Nov. 15``, ``3 de mayo``."""
+    category_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    """:meth:`boilerplate_category`'s answers: pages and sites repeat their class strings."""
 
     def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
         """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
@@ -105,6 +109,18 @@ class Vocabulary:
 
     def boilerplate_category(self, class_and_id: str) -> str | None:
         """The category whose token appears as a word in a class/id string, if any."""
+        memo = self.category_memo
+        try:
+            return memo[class_and_id]
+        except KeyError:
+            pass
+        category = self._match_category(class_and_id)
+        if len(memo) >= CATEGORY_MEMO_MAX:
+            memo.clear()  # a long batch of many sites: start over rather than grow
+        memo[class_and_id] = category
+        return category
+
+    def _match_category(self, class_and_id: str) -> str | None:
         match = self.class_pattern.search(class_and_id)
         if match is None:
             return None

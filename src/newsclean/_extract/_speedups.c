@@ -292,6 +292,53 @@ append_text(Buffer *b, const unsigned char *s, Py_ssize_t length, int newline_to
     return 0;
 }
 
+/* Append " ".join(text.split()) of valid UTF-8 `s` to `b`: runs of Unicode whitespace
+ * (Py_UNICODE_ISSPACE, as str.split() uses) become one space, none at the ends. */
+static int
+collapse_utf8(Buffer *b, const unsigned char *s, Py_ssize_t length)
+{
+    if (buffer_reserve(b, length) < 0) {
+        return -1;
+    }
+    Py_ssize_t i = 0, start = b->size;
+    int pending_space = 0;
+    while (i < length) {
+        Py_ssize_t at = i;
+        Py_UCS4 cp = s[i] < 0x80 ? s[i++] : utf8_next(s, length, &i);
+        if (cp == (Py_UCS4)-1) {
+            PyErr_SetString(PyExc_ValueError, "collapse_utf8: invalid UTF-8");
+            return -1;
+        }
+        if (Py_UNICODE_ISSPACE(cp)) {
+            pending_space = b->size > start;
+            continue;
+        }
+        if (pending_space) {
+            b->data[b->size++] = ' ';
+            pending_space = 0;
+        }
+        memcpy(b->data + b->size, s + at, (size_t)(i - at));
+        b->size += i - at;
+    }
+    return 0;
+}
+
+/* Valid UTF-8 for `s` as Python decodes it with "replace": `s` itself, or the re-encoded
+ * text in *holder (a new reference the caller releases). */
+static const unsigned char *
+valid_utf8(const unsigned char *s, Py_ssize_t *length, PyObject **holder)
+{
+    *holder = NULL;
+    if (utf8_valid(s, *length)) {
+        return s;
+    }
+    *holder = PyUnicode_DecodeUTF8((const char *)s, *length, "replace");
+    if (*holder == NULL) {
+        return NULL;
+    }
+    return (const unsigned char *)PyUnicode_AsUTF8AndSize(*holder, length);
+}
+
 /* " ".join(text.split()) */
 static PyObject *
 collapse(PyObject *text)
@@ -428,9 +475,70 @@ attribute(lxb_dom_node_t *node, const char *name, int exact, int last)
     return PyUnicode_DecodeUTF8((const char *)value, (Py_ssize_t)length, "replace");
 }
 
-/* class_and_id(node): f"{class or ''} {id or ''}".lower() (new reference). */
+/* The raw value of the last attribute named exactly `name` (as the attributes dict keeps
+ * it): 1 found with a value, 0 absent or valueless. */
+static int
+raw_attribute(lxb_dom_node_t *node, const char *name, size_t name_length,
+              const lxb_char_t **value, size_t *value_length)
+{
+    lxb_dom_attr_t *found = NULL;
+    for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr; attr != NULL;
+         attr = attr->next) {
+        size_t length = 0;
+        const lxb_char_t *qualified = attr_qualified_name(attr, &length);
+        if (qualified != NULL && length == name_length && memcmp(qualified, name, length) == 0) {
+            found = attr;
+        }
+    }
+    if (found == NULL) {
+        return 0;
+    }
+    *value = attr_value(found, value_length);
+    return *value != NULL;
+}
+
+static PyObject *marker_of_slow(lxb_dom_node_t *node);
+
+/* class_and_id(node): f"{class or ''} {id or ''}".lower() (new reference). ASCII values are
+ * joined and lower-cased here; anything else goes through Python's str.lower(). */
 static PyObject *
 marker_of(lxb_dom_node_t *node)
+{
+    if (((lxb_dom_element_t *)node)->first_attr == NULL) {
+        return Py_NewRef(str_space);
+    }
+    const lxb_char_t *values[2] = {NULL, NULL};
+    size_t lengths[2] = {0, 0};
+    raw_attribute(node, "class", 5, &values[0], &lengths[0]);
+    raw_attribute(node, "id", 2, &values[1], &lengths[1]);
+    if (lengths[0] == 0 && lengths[1] == 0) {
+        return Py_NewRef(str_space);
+    }
+    Py_ssize_t total = (Py_ssize_t)(lengths[0] + 1 + lengths[1]);
+    PyObject *result = PyUnicode_New(total, 127);
+    if (result == NULL) {
+        return NULL;
+    }
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(result);
+    Py_ssize_t at = 0;
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) {
+            out[at++] = ' ';
+        }
+        for (size_t i = 0; i < lengths[k]; i++) {
+            lxb_char_t c = values[k][i];
+            if (c >= 0x80) {
+                Py_DECREF(result);
+                return marker_of_slow(node);
+            }
+            out[at++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
+        }
+    }
+    return result;
+}
+
+static PyObject *
+marker_of_slow(lxb_dom_node_t *node)
 {
     PyObject *values[2] = {NULL, NULL};
     const char *names[2] = {"class", "id"};
@@ -553,11 +661,15 @@ remove_deep(lxb_dom_node_t *root)
 
 /* ---- Stat ------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct StatObject {
     PyObject_HEAD
     PyObject *tag;
     PyObject *marker;
-    PyObject *children; /* list of Stat, downward only: no reference cycles */
+    /* the element children's stats, owned; downward only, so no reference cycles, and no
+     * GC-tracked list per element (the `children` attribute builds one when asked) */
+    struct StatObject **kids;
+    Py_ssize_t kid_count;
+    Py_ssize_t kid_capacity;
     unsigned long long mem_id;
     unsigned long long parent_id;
     Py_ssize_t chars;
@@ -573,7 +685,10 @@ Stat_dealloc(StatObject *self)
 {
     Py_XDECREF(self->tag);
     Py_XDECREF(self->marker);
-    Py_XDECREF(self->children);
+    for (Py_ssize_t k = 0; k < self->kid_count; k++) {
+        Py_DECREF(self->kids[k]);
+    }
+    PyMem_Free(self->kids);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -582,6 +697,37 @@ Stat_link_density(StatObject *self, void *closure)
 {
     (void)closure;
     return PyFloat_FromDouble(self->chars ? (double)self->links / (double)self->chars : 0.0);
+}
+
+static PyObject *
+Stat_children(StatObject *self, void *closure)
+{
+    (void)closure;
+    PyObject *list = PyList_New(self->kid_count);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < self->kid_count; k++) {
+        PyList_SET_ITEM(list, k, Py_NewRef((PyObject *)self->kids[k]));
+    }
+    return list;
+}
+
+static int
+stat_add_child(StatObject *self, StatObject *child)
+{
+    if (self->kid_count == self->kid_capacity) {
+        Py_ssize_t capacity = self->kid_capacity ? self->kid_capacity * 2 : 4;
+        StatObject **kids = PyMem_Realloc(self->kids, (size_t)capacity * sizeof(StatObject *));
+        if (kids == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->kids = kids;
+        self->kid_capacity = capacity;
+    }
+    self->kids[self->kid_count++] = (StatObject *)Py_NewRef((PyObject *)child);
+    return 0;
 }
 
 static PyObject *
@@ -595,7 +741,6 @@ Stat_node(StatObject *self, void *closure)
 static PyMemberDef Stat_members[] = {
     {"tag", T_OBJECT, offsetof(StatObject, tag), READONLY, NULL},
     {"marker", T_OBJECT, offsetof(StatObject, marker), READONLY, NULL},
-    {"children", T_OBJECT, offsetof(StatObject, children), READONLY, NULL},
     {"mem_id", T_ULONGLONG, offsetof(StatObject, mem_id), READONLY, NULL},
     {"parent_id", T_ULONGLONG, offsetof(StatObject, parent_id), READONLY, NULL},
     {"chars", T_PYSSIZET, offsetof(StatObject, chars), READONLY, NULL},
@@ -609,6 +754,7 @@ static PyMemberDef Stat_members[] = {
 
 static PyGetSetDef Stat_getset[] = {
     {"link_density", (getter)Stat_link_density, NULL, NULL, NULL},
+    {"children", (getter)Stat_children, NULL, NULL, NULL},
     {"node", (getter)Stat_node, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -739,16 +885,13 @@ new_stat(PyObject *tag, PyObject *marker, lxb_dom_node_t *node, unsigned long lo
     }
     stat->tag = Py_NewRef(tag);
     stat->marker = Py_NewRef(marker);
-    stat->children = PyList_New(0);
+    stat->kids = NULL;
+    stat->kid_count = stat->kid_capacity = 0;
     stat->mem_id = (unsigned long long)(uintptr_t)node;
     stat->parent_id = parent_id;
     stat->chars = stat->links = stat->commas = stat->paragraphs = 0;
     stat->score = 0.0;
     stat->flat = 1;
-    if (stat->children == NULL) {
-        Py_DECREF(stat);
-        return NULL;
-    }
     return stat;
 }
 
@@ -842,7 +985,7 @@ measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags
         if (sub == NULL) {
             goto fail_path;
         }
-        int appended = PyList_Append(stat->children, (PyObject *)sub);
+        int appended = stat_add_child(stat, sub);
         chars += sub->chars;
         links += role_of(cflags) == R_A ? sub->chars : sub->links;
         commas += sub->commas;
@@ -962,6 +1105,7 @@ typedef struct {
     int listing;
     double limit;
     Buffer buffer;
+    Buffer scratch;
 } Writer;
 
 static int w_walk(Writer *w, lxb_dom_node_t *node, int kind);
@@ -992,44 +1136,38 @@ w_flush(Writer *w, int kind, int level)
     if (w->buffer.size == 0) {
         return 0;
     }
-    PyObject *text = PyUnicode_DecodeUTF8(w->buffer.data, w->buffer.size, "replace");
+    /* the buffer holds valid UTF-8 (every piece went through valid_utf8 or Python); with
+     * a <br> newline each line is collapsed and empty lines go, else the whole text */
+    const unsigned char *data = (const unsigned char *)w->buffer.data;
+    Py_ssize_t size = w->buffer.size;
     w->buffer.size = 0;
-    if (text == NULL) {
-        return -1;
-    }
-    PyObject *cleaned = NULL;
-    if (PyUnicode_FindChar(text, '\n', 0, PyUnicode_GET_LENGTH(text), 1) >= 0) {
-        PyObject *lines = PyUnicode_Split(text, str_newline, -1);
-        PyObject *kept_lines = PyList_New(0);
-        if (lines != NULL && kept_lines != NULL) {
-            Py_ssize_t n = PyList_GET_SIZE(lines);
-            Py_ssize_t k = 0;
-            for (; k < n; k++) {
-                PyObject *line = collapse(PyList_GET_ITEM(lines, k));
-                if (line == NULL) {
-                    break;
-                }
-                int status = PyUnicode_GET_LENGTH(line) ? PyList_Append(kept_lines, line) : 0;
-                Py_DECREF(line);
-                if (status < 0) {
-                    break;
-                }
-            }
-            if (k == n) {
-                cleaned = PyUnicode_Join(str_newline, kept_lines);
-            }
+    Buffer *out = &w->scratch;
+    out->size = 0;
+    Py_ssize_t line_start = 0;
+    while (line_start <= size) {
+        const unsigned char *newline = memchr(data + line_start, '\n', (size_t)(size - line_start));
+        Py_ssize_t line_end = newline != NULL ? (Py_ssize_t)(newline - data) : size;
+        Py_ssize_t before = out->size;
+        if (before > 0 && buffer_append(out, "\n", 1) < 0) {
+            return -1;
         }
-        Py_XDECREF(lines);
-        Py_XDECREF(kept_lines);
+        Py_ssize_t mark = out->size;
+        if (collapse_utf8(out, data + line_start, line_end - line_start) < 0) {
+            return -1;
+        }
+        if (out->size == mark) {
+            out->size = before; /* an empty line goes, with its separator */
+        }
+        line_start = line_end + 1;
     }
-    else {
-        cleaned = collapse(text);
+    if (out->size == 0) {
+        return 0;
     }
-    Py_DECREF(text);
+    PyObject *cleaned = PyUnicode_DecodeUTF8(out->data, out->size, "strict");
     if (cleaned == NULL) {
         return -1;
     }
-    int status = PyUnicode_GET_LENGTH(cleaned) ? add_block(w, kind, cleaned, level) : 0;
+    int status = add_block(w, kind, cleaned, level);
     Py_DECREF(cleaned);
     return status;
 }
@@ -1150,14 +1288,21 @@ w_inner(Writer *w, lxb_dom_node_t *node, int kind)
         return -1;
     }
     if (stat != NULL && stat->flat) {
-        PyObject *text = collapsed_text(node, "");
-        if (text == NULL) {
+        /* " ".join(node.text(deep=True).split()): the text nodes' bytes are decoded as one */
+        Buffer *raw = &w->scratch;
+        raw->size = 0;
+        if (gather_text(raw, node, "") < 0) {
             return -1;
         }
-        Py_ssize_t length;
-        const char *data = PyUnicode_AsUTF8AndSize(text, &length);
-        int status = data == NULL ? -1 : buffer_append(&w->buffer, data, length);
-        Py_DECREF(text);
+        PyObject *holder;
+        Py_ssize_t length = raw->size;
+        const unsigned char *data =
+            valid_utf8((const unsigned char *)(raw->data ? raw->data : ""), &length, &holder);
+        if (data == NULL) {
+            return -1;
+        }
+        int status = collapse_utf8(&w->buffer, data, length);
+        Py_XDECREF(holder);
         return status;
     }
     return w_walk(w, node, kind);
@@ -1511,7 +1656,8 @@ speedups_write(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Writer w = {by_id, kept, PyList_New(0), include_tables, listing, limit, {NULL, 0, 0}};
+    Writer w = {by_id, kept, PyList_New(0), include_tables, listing, limit, {NULL, 0, 0},
+                {NULL, 0, 0}};
     if (w.blocks == NULL) {
         return NULL;
     }
@@ -1542,9 +1688,11 @@ speedups_write(PyObject *module, PyObject *args)
         goto fail;
     }
     buffer_free(&w.buffer);
+    buffer_free(&w.scratch);
     return w.blocks;
 fail:
     buffer_free(&w.buffer);
+    buffer_free(&w.scratch);
     Py_DECREF(w.blocks);
     return NULL;
 }

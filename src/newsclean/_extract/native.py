@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from newsclean._dom import LexborNode, class_and_id
@@ -382,7 +383,13 @@ def _marker(stat: _Stat) -> str:
 
 
 def _class_weight(stat: _Stat) -> float:
-    marker = _marker(stat).strip()
+    return _marker_weight(_marker(stat))
+
+
+@lru_cache(maxsize=4096)
+def _marker_weight(marker: str) -> float:
+    # pages repeat their class strings: each is read once
+    marker = marker.strip()
     if not marker:
         return 0.0
     weight = 0.0
