@@ -244,3 +244,34 @@ def test_environment_variable_forces_the_python_path_at_import():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "True"]
+
+
+class _FailingPruner(VocabularyPruner):
+    __slots__ = ()
+
+    def removable_at(self, mem_id, itemprop, category, chars):
+        raise ValueError("vocabulary broke")
+
+
+@needs_speedups
+@pytest.mark.parametrize("speedups_on", [True, False])
+def test_an_error_in_a_callback_propagates(speedups_on, monkeypatch):
+    # both paths raise the vocabulary's error (the pipeline reports it); C leaks nothing
+    if not speedups_on:
+        monkeypatch.setattr(native, "_SPEEDUPS", None)
+    tree = parse_html(_page(TRICKY["removal by vocabulary"]))
+    assert tree.body is not None
+    pruner = _FailingPruner(tree, VOCAB, include_comments=False)
+    with pytest.raises(ValueError, match="vocabulary broke"):
+        native.extract_native(tree.body, pruner=pruner)
+
+
+@needs_speedups
+def test_without_a_pruner_same_both_ways(monkeypatch):
+    html = _page(TRICKY["removal by vocabulary"] + TRICKY["nested tables"])
+    fast = native.extract_native(parse_html(html).body)
+    with monkeypatch.context() as patch:
+        patch.setattr(native, "_SPEEDUPS", None)
+        reference = native.extract_native(parse_html(html).body)
+    assert fast.blocks == reference.blocks
+    assert (fast.confidence, fast.reasons) == (reference.confidence, reference.reasons)

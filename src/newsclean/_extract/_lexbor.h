@@ -1,8 +1,8 @@
 /*
  * The few lexbor struct layouts that newsclean's C walk reads.
  *
- * Copied (trimmed: only leading fields, in their original order) from lexbor as bundled in
- * selectolax 1.0.2 (selectolax-1.0.2/lexbor/source/lexbor/: dom/interfaces/node.h,
+ * Copied (trimmed: only leading fields, in their original order) from lexbor 3.1.0 as bundled
+ * in selectolax 1.0.2 (selectolax-1.0.2/lexbor/source/lexbor/: dom/interfaces/node.h,
  * event_target.h, element.h, attr.h, character_data.h, core/str.h). lexbor is
  * Copyright (C) 2018-2026 Alexander Borisov and licensed under the Apache License 2.0.
  *
