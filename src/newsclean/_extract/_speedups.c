@@ -297,29 +297,49 @@ append_text(Buffer *b, const unsigned char *s, Py_ssize_t length, int newline_to
 static int
 collapse_utf8(Buffer *b, const unsigned char *s, Py_ssize_t length)
 {
+    /* the output is never longer than the input */
     if (buffer_reserve(b, length) < 0) {
         return -1;
     }
-    Py_ssize_t i = 0, start = b->size;
+    char *out = b->data + b->size;
+    char *const first = out;
+    Py_ssize_t i = 0;
     int pending_space = 0;
     while (i < length) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (Py_UNICODE_ISSPACE(c)) {
+                pending_space = out != first;
+            }
+            else {
+                if (pending_space) {
+                    *out++ = ' ';
+                    pending_space = 0;
+                }
+                *out++ = (char)c;
+            }
+            i++;
+            continue;
+        }
         Py_ssize_t at = i;
-        Py_UCS4 cp = s[i] < 0x80 ? s[i++] : utf8_next(s, length, &i);
+        Py_UCS4 cp = utf8_next(s, length, &i);
         if (cp == (Py_UCS4)-1) {
             PyErr_SetString(PyExc_ValueError, "collapse_utf8: invalid UTF-8");
             return -1;
         }
         if (Py_UNICODE_ISSPACE(cp)) {
-            pending_space = b->size > start;
+            pending_space = out != first;
             continue;
         }
         if (pending_space) {
-            b->data[b->size++] = ' ';
+            *out++ = ' ';
             pending_space = 0;
         }
-        memcpy(b->data + b->size, s + at, (size_t)(i - at));
-        b->size += i - at;
+        while (at < i) {
+            *out++ = (char)s[at++];
+        }
     }
+    b->size = out - b->data;
     return 0;
 }
 
