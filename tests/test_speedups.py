@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import selectolax
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import newsclean
 from newsclean._dom import parse_html
@@ -275,3 +277,37 @@ def test_without_a_pruner_same_both_ways(monkeypatch):
         reference = native.extract_native(parse_html(html).body)
     assert fast.blocks == reference.blocks
     assert (fast.confidence, fast.reasons) == (reference.confidence, reference.reasons)
+
+
+_TAGS = (
+    "div", "p", "span", "a", "b", "br", "li", "ul", "table", "tr", "td", "th", "pre",
+    "blockquote", "h2", "h3", "article", "section", "figure", "img", "hr", "my-el", "dd",
+    "em", "font", "center", "header", "form", "math",
+)  # fmt: skip
+_CLASSES = ("", "share", "related-posts", "Article-Body", "post", "nav menu", "x", "Ünï")
+_TEXTS = (STORY, "word, ", " \u00a0", "\n", "ÄÖ—", "\u2003x\u3000", "", "a,b,c " * 9, "\x1c")
+
+
+@needs_speedups
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_markup_same_both_ways(data):
+    def fragment(depth: int) -> str:
+        parts = []
+        for _ in range(data.draw(st.integers(0, 4))):
+            if depth > 6 or data.draw(st.booleans()):
+                parts.append(data.draw(st.sampled_from(_TEXTS)))
+                continue
+            tag = data.draw(st.sampled_from(_TAGS))
+            cls = data.draw(st.sampled_from(_CLASSES))
+            attrs = f' class="{cls}"' if cls else ""
+            parts.append(f"<{tag}{attrs}>{fragment(depth + 1)}</{tag}>")
+        return "".join(parts)
+
+    html = _page(fragment(0))
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        fast, reference = _both(html, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert fast == reference, html
