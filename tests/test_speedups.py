@@ -136,6 +136,12 @@ TRICKY = {
     "headings": f"<article><h1>Title</h1><h2>Deck line</h2><p>{STORY}</p><h3>Section</h3>"
     f"<p>{STORY}</p><h6>tiny</h6><h4><a href=/>linked heading</a></h4></article>",
     "div and br text": f"<div>{STORY}<br>{STORY}<br><span>{STORY}</span></div>",
+    "comment thread": f"<div><article><p>{STORY}</p><p>{STORY}</p></article>"
+    f"<div class='comments'>{f'<p>{STORY} I disagree, strongly.</p>' * 12}</div></div>"
+    f"<section><div class=comments><p>{STORY * 5}</p></div><p>{STORY * 5}</p></section>",
+    "forms": f"<form id=aspnetForm><div><p>{STORY}</p><form><label>Search</label><p>"
+    f"Find a story here</p></form><p>{STORY}</p><p>{STORY}</p></div></form>"
+    f"<article><p>{STORY}</p><form><p>Vote in our poll, today</p></form><p>{STORY}</p></article>",
     "math and svg": f"<article><p>{STORY} <math><mi>x</mi><mo>=</mo><mn>1</mn></math></p>"
     f"<p>{STORY}</p></article>",
 }

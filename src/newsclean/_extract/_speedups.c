@@ -41,11 +41,12 @@ enum {
 /* Tags the code names one by one; index = role (0: none). Exposed as ROLES. */
 static const char *const ROLE_NAMES[] = {
     "",   "a",  "br", "img", "hr", "pre", "table", "li",      "dt", "dd", "blockquote",
-    "p",  "td", "th", "tr",  "div", "article", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p",  "td", "th", "tr",  "div", "article", "h1", "h2", "h3", "h4", "h5", "h6", "form",
 };
 enum {
     R_NONE, R_A, R_BR, R_IMG, R_HR, R_PRE, R_TABLE, R_LI, R_DT, R_DD, R_BLOCKQUOTE,
-    R_P, R_TD, R_TH, R_TR, R_DIV, R_ARTICLE, R_H1, R_H2, R_H3, R_H4, R_H5, R_H6, R_COUNT
+    R_P, R_TD, R_TH, R_TR, R_DIV, R_ARTICLE, R_H1, R_H2, R_H3, R_H4, R_H5, R_H6, R_FORM,
+    R_COUNT
 };
 
 #define TABLE_SIZE 1024 /* lexbor's static tag ids are small; custom ids are pointers */
@@ -1124,6 +1125,8 @@ typedef struct {
     int include_tables;
     int listing;
     double limit;
+    double prune_max_share;       /* native._PRUNE_MAX_SHARE */
+    double story_beside_comments; /* native._STORY_BESIDE_COMMENTS */
     Buffer buffer;
     Buffer scratch;
 } Writer;
@@ -1231,17 +1234,24 @@ w_pruned(Writer *w, lxb_dom_node_t *node, unsigned int flags)
     if (stat == NULL || stat->chars == 0) {
         return !(role == R_BR || role == R_IMG || role == R_HR);
     }
-    double half = 0.5 * w->limit;
+    double share = w->prune_max_share * w->limit;
+    if (role == R_FORM && (double)stat->chars < share) {
+        /* a form inside the article is a widget; one around it is the page */
+        return 1;
+    }
     PyObject *key = PyLong_FromSize_t((size_t)(uintptr_t)node);
     if (key == NULL) {
         return -1;
     }
-    int kept = PyDict_Contains(w->kept, key);
+    PyObject *category = PyDict_GetItemWithError(w->kept, key);
     Py_DECREF(key);
-    if (kept < 0) {
+    if (category == NULL && PyErr_Occurred()) {
         return -1;
     }
-    if (kept && (double)stat->chars < half) {
+    if (category != NULL &&
+        ((double)stat->chars < share ||
+         (PyUnicode_Check(category) && PyUnicode_CompareWithASCIIString(category, "comments") == 0 &&
+          w->limit - (double)stat->chars >= w->story_beside_comments))) {
         return 1;
     }
     if ((flags & F_LINK_FARM) && stat->links && !w->listing) {
@@ -1249,7 +1259,7 @@ w_pruned(Writer *w, lxb_dom_node_t *node, unsigned int flags)
         if (role == R_P || role == R_LI) {
             return density > 0.8 && stat->chars < 100;
         }
-        if (density > 0.6 && (double)stat->chars < half) {
+        if (density > 0.6 && (double)stat->chars < share) {
             return 1;
         }
     }
@@ -1667,17 +1677,19 @@ speedups_write(PyObject *module, PyObject *args)
     (void)module;
     PyObject *chosen, *by_id, *kept;
     int include_tables, listing;
-    double limit;
-    if (!PyArg_ParseTuple(args, "O!O!O!ppd:write", &PyList_Type, &chosen, &PyDict_Type, &by_id,
-                          &PyDict_Type, &kept, &include_tables, &listing, &limit)) {
+    double limit, prune_max_share, story_beside_comments;
+    if (!PyArg_ParseTuple(args, "O!O!O!ppddd:write", &PyList_Type, &chosen, &PyDict_Type, &by_id,
+                          &PyDict_Type, &kept, &include_tables, &listing, &limit,
+                          &prune_max_share, &story_beside_comments)) {
         return NULL;
     }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Writer w = {by_id, kept, PyList_New(0), include_tables, listing, limit, {NULL, 0, 0},
-                {NULL, 0, 0}};
+    Writer w = {by_id,           kept,         PyList_New(0),         include_tables,
+                listing,         limit,        prune_max_share,       story_beside_comments,
+                {NULL, 0, 0},    {NULL, 0, 0}};
     if (w.blocks == NULL) {
         return NULL;
     }
@@ -1876,7 +1888,8 @@ static PyMethodDef speedups_methods[] = {
     {"measure", speedups_measure, METH_VARARGS,
      "measure(root_id, by_id, scored, pruner) -> Stat: the stats walk (_Stats.measure)."},
     {"write", speedups_write, METH_VARARGS,
-     "write(chosen, by_id, kept, include_tables, listing, limit) -> list[RawBlock]."},
+     "write(chosen, by_id, kept, include_tables, listing, limit, prune_max_share, "
+     "story_beside_comments) -> list[RawBlock]: the writer (_Writer)."},
     {"deeper_than", speedups_deeper_than, METH_VARARGS,
      "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
     {"tag_id", speedups_tag_id, METH_VARARGS, "tag_id(mem_id) -> int: lexbor's tag id."},

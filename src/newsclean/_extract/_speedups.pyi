@@ -63,6 +63,8 @@ def write(
     include_tables: bool,
     listing: bool,
     limit: float,
+    prune_max_share: float,
+    story_beside_comments: float,
     /,
 ) -> list[RawBlock]: ...
 def deeper_than(root_id: int, limit: int, /) -> bool: ...

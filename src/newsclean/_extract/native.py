@@ -830,7 +830,14 @@ def _write(
     if stats.fast:
         assert _SPEEDUPS is not None
         blocks: list[RawBlock] = _SPEEDUPS.write(
-            chosen, stats.by_id, kept, include_tables, listing, float(limit)
+            chosen,
+            stats.by_id,
+            kept,
+            include_tables,
+            listing,
+            float(limit),
+            _PRUNE_MAX_SHARE,
+            float(_STORY_BESIDE_COMMENTS),
         )
         return blocks
     writer = _Writer(stats, kept, include_tables=include_tables, limit=limit, listing=listing)
