@@ -8,6 +8,7 @@ once with ``native._SPEEDUPS`` set to None (the pure-Python path), and wants the
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import inspect
 import os
@@ -317,3 +318,25 @@ def test_random_markup_same_both_ways(data):
     finally:
         monkeypatch.undo()
     assert fast == reference, html
+
+
+# The Python walks that _speedups.c mirrors, as last mirrored. A change to them must be made
+# in the C code too (the parity tests here and benchmarks/parity.py check it); then update
+# this digest.
+MIRRORED = "0219f1cc079c634ff87207a8bcecbfb3600e05157c14b01dd84d5f806c9c8625"
+
+
+def test_c_mirror_is_told_about_changes_to_the_python_walks():
+    walks = (
+        native._Stats.measure,
+        native._Stats._score_ancestors,
+        native._Writer,
+        native._pre_text,
+        native._is_data_table,
+    )
+    source = "".join(inspect.getsource(walk) for walk in walks)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == MIRRORED, (
+        "native.py's walks changed: mirror the change in src/newsclean/_extract/_speedups.c, "
+        "run benchmarks/parity.py, then set MIRRORED to " + digest
+    )

@@ -8,6 +8,10 @@
  * configure()). The walks read lexbor's tree through the struct fields in _lexbor.h, starting
  * from selectolax's LexborNode.mem_id (the lxb_dom_node_t address).
  *
+ * A change to those Python walks must be made here too: tests/test_speedups.py fails on one
+ * (a digest of their source) until it is, and compares both paths on fixtures and random
+ * markup; benchmarks/parity.py compares them on every WCXB dev page.
+ *
  * Text semantics follow Python's: lengths are code points after str.strip() (Unicode
  * whitespace, Py_UNICODE_ISSPACE), text is decoded from UTF-8 with "replace" exactly where
  * selectolax decodes it, and whitespace is collapsed by PyUnicode_Split / PyUnicode_Join.
