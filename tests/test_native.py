@@ -857,3 +857,31 @@ def test_date_region_keeps_at_most_the_first_date_elements():
     assert region.count('<span class="date meta">') == newsclean._pipeline.DATE_ELEMENTS_MAX
     assert ">14 May 2025<" in region
     assert ">15 May 2025<" not in region
+
+
+def test_a_story_cut_into_repeated_rows_is_whole():
+    # each part of the story sits in its own row, beside a photo with a long caption: no
+    # ancestor reads as mostly paragraphs, so the parts are found as cousins
+    caption = (
+        "Photograph by the staff photographer: council members, residents and city officials "
+        "gathered in the chamber on Tuesday evening for the final vote on the budget, which "
+        "ran late into the night after hours of public comment from both sides of the debate."
+    )
+
+    def row(*indexes: int) -> str:
+        return (
+            f'<div class="post-row"><div class="post-main">{_paras(*indexes)}</div>'
+            f'<div class="post-photo"><figure><figcaption>{caption} {caption}</figcaption>'
+            "</figure></div></div>"
+        )
+
+    rows = (
+        row(0, 1, 2, 3, 4)
+        + '<div class="post-row"><div class="ad-slot">Advertisement</div></div>'
+        + row(5)
+        + row(6, 7)
+    )
+    text = native(news_page(f'<div class="post-content">{rows}</div>')).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    assert "staff photographer" not in text

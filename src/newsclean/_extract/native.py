@@ -93,6 +93,11 @@ _CLIMB_GAIN = 1.3
 _CLIMB_PARAGRAPH_SHARE = 0.6
 _CLIMB_MAX_LINK_DENSITY = 0.2
 _CLIMB_LOOKAHEAD = 3
+# Cousins (see _with_cousins): a part of the story in a repeated wrapper joins with this much
+# text, this share of it in paragraphs, and under this link density.
+_COUSIN_MIN_CHARS = 100
+_COUSIN_PARAGRAPH_SHARE = 0.5
+_COUSIN_MAX_LINK_DENSITY = 0.25
 # Hints that name the article body outright.
 _BODY_HINTS = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
 
@@ -532,7 +537,47 @@ def _siblings(top: _Stat, stats: _Stats) -> list[_Stat]:
                 and ((length > 80 and density < 0.25) or (0 < length <= 80 and density == 0))
             ):
                 nodes.append(sstat)
-    return nodes
+    return _with_cousins(top, parent, nodes, stats)
+
+
+def _shape(stat: _Stat) -> tuple[str, str]:
+    """Tag and class (without the id, which differs between repeats)."""
+    return stat.tag, _marker(stat).rsplit(" ", 1)[0]
+
+
+def _with_cousins(top: _Stat, parent: _Stat, nodes: list[_Stat], stats: _Stats) -> list[_Stat]:
+    """The story's other parts when the page repeats its wrapper around each.
+
+    Site builders cut a long body into rows (``div.post-row > div.post-main``, again and
+    again, with an advert or a figure row between): the winner is one part, and the others
+    are its cousins, in wrappers shaped like its parent, shaped like it. They join when they
+    read as story (mostly paragraphs, few links).
+    """
+    grand = stats.by_id.get(parent.parent_id)
+    if grand is None or parent.tag in ("body", "html"):
+        return nodes
+    wrapper, part = _shape(parent), _shape(top)
+    if not part[1].strip() or not wrapper[1].strip():
+        return nodes  # bare elements repeat everywhere; only named shapes say "same kind"
+    joined: list[_Stat] = []
+    found = False
+    for uncle in grand.children:
+        if uncle.mem_id == parent.mem_id:
+            joined.extend(nodes)
+            continue
+        if uncle.tag != wrapper[0] or _shape(uncle) != wrapper:
+            continue
+        for cousin in uncle.children:
+            if (
+                cousin.tag == part[0]
+                and _shape(cousin) == part
+                and cousin.chars - cousin.links >= _COUSIN_MIN_CHARS
+                and cousin.paragraphs >= _COUSIN_PARAGRAPH_SHARE * cousin.chars
+                and cousin.link_density < _COUSIN_MAX_LINK_DENSITY
+            ):
+                joined.append(cousin)
+                found = True
+    return joined if found else nodes
 
 
 def _pre_text(node: LexborNode, pieces: list[str]) -> None:
