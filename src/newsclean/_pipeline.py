@@ -185,11 +185,17 @@ def _trafilatura_body(
 
 
 def _native(
-    root: LexborNode, pruner: VocabularyPruner, options: Options, warnings: list[str]
+    root: LexborNode,
+    pruner: VocabularyPruner,
+    options: Options,
+    warnings: list[str],
+    hints: list[LexborNode] | None = None,
 ) -> NativeResult:
     """The native extractor; a tree too deep for its recursive walks is flattened first."""
     try:
-        return extract_native(root, pruner=pruner, include_tables=options.include_tables)
+        return extract_native(
+            root, pruner=pruner, include_tables=options.include_tables, hints=hints
+        )
     except RecursionError:
         # nesting that the text pre-check let through (under MANY_CONTAINER_TAGS tags)
         depth = min(options.max_depth, NATIVE_MAX_DEPTH)
@@ -368,7 +374,7 @@ def run_pipeline(
             markers=scan.markers,
         )
         try:
-            native = _native(root, pruner, options, warnings)
+            native = _native(root, pruner, options, warnings, scan.body_hints)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # a bug of ours on an odd page must not cost the caller the page: trafilatura
             # takes over and the record says why

@@ -162,6 +162,8 @@ class DomScan:
     markers: list[LexborNode]
     # forms that ask for an e-mail address (found before their inputs go)
     signup_forms: list[LexborNode]
+    # itemprop articleBody, text or reviewBody: what the native extractor's choice heeds
+    body_hints: list[LexborNode]
 
     @classmethod
     def of(cls, tree: LexborHTMLParser) -> DomScan:
@@ -170,6 +172,7 @@ class DomScan:
         chrome: list[LexborNode] = []
         markers: list[LexborNode] = []
         signup_forms: list[LexborNode] = []
+        body_hints: list[LexborNode] = []
         controlled: set[str] = set()
         for node in tree.css(_SCAN):
             tag = node.tag
@@ -195,11 +198,10 @@ class DomScan:
                 or (tag == "header" and _parent_tag(node) == "body")
             ):
                 chrome.append(node)
-            if (
-                tag in ("article", "main")
-                or role == "main"
-                or attrs.get("itemprop") in ("articleBody", "text")
-            ):
+            itemprop = attrs.get("itemprop")
+            if itemprop in ("articleBody", "text", "reviewBody"):
+                body_hints.append(node)
+            if tag in ("article", "main") or role == "main" or itemprop in ("articleBody", "text"):
                 markers.append(node)
             if tag == "form" and node.css_first(SIGNUP_INPUTS) is not None:
                 signup_forms.append(node)
@@ -208,7 +210,7 @@ class DomScan:
             # a region or tab panel, labelled by its toggle, or named by a toggle's
             # aria-controls
             hidden = [node for node in hidden if not _expandable(node, controlled)]
-        return cls(never, hidden, chrome, markers, signup_forms)
+        return cls(never, hidden, chrome, markers, signup_forms, body_hints)
 
 
 def _expandable(node: LexborNode, controlled: set[str]) -> bool:

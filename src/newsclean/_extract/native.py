@@ -418,7 +418,7 @@ def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
     return scored
 
 
-def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
+def _choose(root: LexborNode, stats: _Stats, hints: list[LexborNode] | None = None) -> _Stat | None:
     """The element that holds the article, or ``None`` when nothing scored."""
     if not stats.scored:
         return None
@@ -445,7 +445,7 @@ def _choose(root: LexborNode, stats: _Stats) -> _Stat | None:
 
     # a hint that names the body wins when it holds most of the winner's text, or when it
     # sits inside the winner and holds most of it
-    for hint in root.css(_BODY_HINTS):
+    for hint in root.css(_BODY_HINTS) if hints is None else hints:
         hstat = stats.by_id.get(hint.mem_id)
         if hstat is None or hstat.chars - hstat.links < 200:
             continue
@@ -750,8 +750,12 @@ def extract_native(
     *,
     pruner: VocabularyPruner | None = None,
     include_tables: bool = True,
+    hints: list[LexborNode] | None = None,
 ) -> NativeResult:
     """Find and serialise the article body under ``root`` (normally ``<body>``).
+
+    ``hints``: the page's ``itemprop`` articleBody/text/reviewBody elements when the caller
+    has them already (the DOM stage's scan); otherwise they are queried here.
 
     ``pruner``, when given, removes boilerplate-named containers during the stats walk (the
     DOM stage's class/id pass, folded into this walk so every element is visited once).
@@ -763,7 +767,7 @@ def extract_native(
     page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
-    top = _choose(root, stats)
+    top = _choose(root, stats, hints)
     result: NativeResult | None = None
     if top is not None:
         nodes = _siblings(top, stats)
