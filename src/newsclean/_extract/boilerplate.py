@@ -71,9 +71,6 @@ NEVER_ROLES = frozenset(
 # (forum software, Discourse, serves its whole thread to crawlers inside it), the hidden
 # attribute, aria-hidden=true, or an inline style with one of these.
 HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
-# Landmarks that are boilerplate unless they hold the article (an <aside> pull quote inside
-# the body stays: only asides outside <article>/<main> go).
-# (<header> as a child of <body>, <footer> and <aside> anywhere, role=complementary)
 CONTENT_MARKERS = "article, main, [role=main], [itemprop=articleBody], [itemprop=text]"
 # One CSS pass finds every element the DOM stage judges (see DomScan); lexbor walks the
 # tree once per query, whatever the number of selectors in it.
@@ -192,6 +189,8 @@ class DomScan:
                 or (style is not None and any(s in style for s in HIDDEN_STYLES))
             ):
                 hidden.append(node)
+            # page chrome: landmarks that are boilerplate unless they hold the article (an
+            # <aside> pull quote inside the body stays: only asides outside it go)
             if (
                 tag in ("footer", "aside")
                 or role == "complementary"
