@@ -885,3 +885,23 @@ def test_a_story_cut_into_repeated_rows_is_whole():
     for paragraph in PARAGRAPHS:
         assert paragraph in text
     assert "staff photographer" not in text
+
+
+def test_teaser_cards_beside_the_story_do_not_join_it():
+    teaser = (
+        "A short summary of another story from this week, written to make readers click "
+        "through to the full article on the site."
+    )
+    cards = "".join(
+        f'<div class="card"><h3><a href="/story/{i}">Another headline about the city, '
+        f"number {i}</a></h3><p>{teaser}</p></div>"
+        for i in range(6)
+    )
+    html = news_page(
+        f'<div class="wrap"><div class="story-body">{_paras(0, 1, 2, 3, 4, 5, 6, 7)}</div>'
+        f'<div class="more"><h2>Read this next</h2><div class="cards">{cards}</div></div></div>'
+    )
+    text = native(html).text
+    assert PARAGRAPHS[7] in text
+    assert "Another headline about the city" not in text
+    assert "another story from this week" not in text

@@ -93,6 +93,17 @@ _CLIMB_GAIN = 1.3
 _CLIMB_PARAGRAPH_SHARE = 0.6
 _CLIMB_MAX_LINK_DENSITY = 0.2
 _CLIMB_LOOKAHEAD = 3
+# Card lists (see _adds_mostly_cards): the climb stops below an ancestor when this share of
+# what it adds is lists of 3+ same-shaped, linked items making this share of the list,
+# found within this many levels.
+_CARD_SHARE = 0.5
+_CARD_MIN_ITEMS = 3
+_CARD_ITEM_SHARE = 0.6
+_CARD_MIN_CHARS = 100
+_CARD_DEPTH = 3
+# a card's text on average at most, and the share of it in links at least
+_CARD_MAX_CHARS = 600
+_CARD_MIN_LINK_DENSITY = 0.1
 # Cousins (see _with_cousins): a part of the story in a repeated wrapper joins with this much
 # text, this share of it in paragraphs, and under this link density.
 _COUSIN_MIN_CHARS = 100
@@ -506,7 +517,59 @@ def _climb(top: _Stat, stats: _Stats) -> _Stat:
             return top
         if ancestor is None or ancestor.tag in ("body", "html"):
             return top
+        if _adds_mostly_cards(ancestor, top, stats):
+            # the paragraphs it adds are teasers of other stories ("Read this next")
+            return top
         top = ancestor
+
+
+def _adds_mostly_cards(ancestor: _Stat, top: _Stat, stats: _Stats) -> bool:
+    """Whether what ``ancestor`` holds beside ``top`` is mostly lists of story cards."""
+    added = ancestor.chars - top.chars
+    if added <= 0:
+        return False
+    cards = 0
+    child = top
+    while child.mem_id != ancestor.mem_id:
+        parent = stats.by_id.get(child.parent_id)
+        if parent is None:
+            return False
+        cards += sum(
+            _card_chars(other, _CARD_DEPTH) for other in parent.children if other is not child
+        )
+        child = parent
+    return cards >= _CARD_SHARE * added
+
+
+def _card_chars(stat: _Stat, depth: int) -> int:
+    """The text inside lists of cards within ``stat``, looking ``depth`` levels down.
+
+    A card list: three or more children of one named shape (tag and class), each with a
+    link (the title of the story it teases), short on average and a tenth or more links,
+    carrying most of the list's text.
+    """
+    if stat.chars < _CARD_MIN_CHARS:
+        return 0
+    shapes: dict[tuple[str, str], list[_Stat]] = {}
+    for child in stat.children:
+        if child.chars and child.tag not in _INLINE:
+            shapes.setdefault(_shape(child), []).append(child)
+    for (_, name), items in shapes.items():
+        if len(items) < _CARD_MIN_ITEMS or not name.strip():
+            continue
+        chars = sum(item.chars for item in items)
+        links = sum(item.links for item in items)
+        if (
+            all(item.links for item in items)
+            and chars >= _CARD_ITEM_SHARE * stat.chars
+            # a teaser is short and its title is a link; sections of a page are neither
+            and chars <= _CARD_MAX_CHARS * len(items)
+            and links >= _CARD_MIN_LINK_DENSITY * chars
+        ):
+            return stat.chars
+    if depth == 0:
+        return 0
+    return sum(_card_chars(child, depth - 1) for child in stat.children)
 
 
 def _is_inside(stat: _Stat, ancestor: _Stat, stats: _Stats) -> bool:
