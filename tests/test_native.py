@@ -905,3 +905,19 @@ def test_teaser_cards_beside_the_story_do_not_join_it():
     assert PARAGRAPHS[7] in text
     assert "Another headline about the city" not in text
     assert "another story from this week" not in text
+
+
+def test_sentences_beside_a_list_of_links_stay():
+    links = "".join(
+        f'<li><a href="/pull/{i}">compiler: support one more kind of cast, patch {i}</a></li>'
+        for i in range(12)
+    )
+    section = (
+        '<div class="section"><h2>Patches status</h2>'
+        "<p>There has been some nice progress on the compiler side these past months.</p>"
+        f"<p>Many patches were sent for review:</p><ul>{links}</ul></div>"
+    )
+    story = f"<article>{_paras(0, 1, 2, 4, 5, 6, 7)}{section}{_paras(3)}</article>"
+    text = native(news_page(story)).text
+    assert "nice progress on the compiler side" in text
+    assert PARAGRAPHS[3] in text

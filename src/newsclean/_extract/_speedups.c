@@ -1131,6 +1131,7 @@ typedef struct {
     double limit;
     double prune_max_share;       /* native._PRUNE_MAX_SHARE */
     double story_beside_comments; /* native._STORY_BESIDE_COMMENTS */
+    double link_farm_max_text;    /* native._LINK_FARM_MAX_TEXT */
     Buffer buffer;
     Buffer scratch;
 } Writer;
@@ -1263,7 +1264,9 @@ w_pruned(Writer *w, lxb_dom_node_t *node, unsigned int flags)
         if (role == R_P || role == R_LI) {
             return density > 0.8 && stat->chars < 100;
         }
-        if (density > 0.6 && (double)stat->chars < share) {
+        if (density > 0.6 && (double)stat->chars < share &&
+            (double)(stat->chars - stat->links) < w->link_farm_max_text) {
+            /* a container with sentences of its own beside its links is walked */
             return 1;
         }
     }
@@ -1681,19 +1684,27 @@ speedups_write(PyObject *module, PyObject *args)
     (void)module;
     PyObject *chosen, *by_id, *kept;
     int include_tables, listing;
-    double limit, prune_max_share, story_beside_comments;
-    if (!PyArg_ParseTuple(args, "O!O!O!ppddd:write", &PyList_Type, &chosen, &PyDict_Type, &by_id,
-                          &PyDict_Type, &kept, &include_tables, &listing, &limit,
-                          &prune_max_share, &story_beside_comments)) {
+    double limit, prune_max_share, story_beside_comments, link_farm_max_text;
+    if (!PyArg_ParseTuple(args, "O!O!O!ppdddd:write", &PyList_Type, &chosen, &PyDict_Type,
+                          &by_id, &PyDict_Type, &kept, &include_tables, &listing, &limit,
+                          &prune_max_share, &story_beside_comments, &link_farm_max_text)) {
         return NULL;
     }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Writer w = {by_id,           kept,         PyList_New(0),         include_tables,
-                listing,         limit,        prune_max_share,       story_beside_comments,
-                {NULL, 0, 0},    {NULL, 0, 0}};
+    Writer w = {by_id,
+                kept,
+                PyList_New(0),
+                include_tables,
+                listing,
+                limit,
+                prune_max_share,
+                story_beside_comments,
+                link_farm_max_text,
+                {NULL, 0, 0},
+                {NULL, 0, 0}};
     if (w.blocks == NULL) {
         return NULL;
     }
@@ -1893,7 +1904,7 @@ static PyMethodDef speedups_methods[] = {
      "measure(root_id, by_id, scored, pruner) -> Stat: the stats walk (_Stats.measure)."},
     {"write", speedups_write, METH_VARARGS,
      "write(chosen, by_id, kept, include_tables, listing, limit, prune_max_share, "
-     "story_beside_comments) -> list[RawBlock]: the writer (_Writer)."},
+     "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},
     {"deeper_than", speedups_deeper_than, METH_VARARGS,
      "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
     {"tag_id", speedups_tag_id, METH_VARARGS, "tag_id(mem_id) -> int: lexbor's tag id."},

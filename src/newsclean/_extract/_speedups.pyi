@@ -65,6 +65,7 @@ def write(
     limit: float,
     prune_max_share: float,
     story_beside_comments: float,
+    link_farm_max_text: float,
     /,
 ) -> list[RawBlock]: ...
 def deeper_than(root_id: int, limit: int, /) -> bool: ...

@@ -210,6 +210,8 @@ _NO_VOCABULARY = frozenset(
 # and byline, which the record carries as fields.
 _NOT_SIBLINGS = frozenset({"header", "footer", "aside", "nav", "h1", "figure", "form"})
 # Link farms: a list or container whose text is mostly links.
+# A container of mostly links with this much other text is walked, not pruned whole.
+_LINK_FARM_MAX_TEXT = 80
 _LINK_FARM_TAGS = frozenset(
     {"ul", "ol", "dl", "div", "section", "table", "td", "p", "li", "header"}
 )
@@ -734,7 +736,13 @@ class _Writer:
             density = stat.link_density
             if tag in ("p", "li"):
                 return density > 0.8 and stat.chars < 100
-            if density > 0.6 and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+            if (
+                density > 0.6
+                and stat.chars < _PRUNE_MAX_SHARE * self.limit
+                # a container with sentences of its own beside its links is walked: its
+                # lists are judged one by one
+                and stat.chars - stat.links < _LINK_FARM_MAX_TEXT
+            ):
                 return True
         return False
 
@@ -950,6 +958,7 @@ def _write(
             float(limit),
             _PRUNE_MAX_SHARE,
             float(_STORY_BESIDE_COMMENTS),
+            float(_LINK_FARM_MAX_TEXT),
         )
         return blocks
     writer = _Writer(stats, kept, include_tables=include_tables, limit=limit, listing=listing)
