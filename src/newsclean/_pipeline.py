@@ -31,15 +31,10 @@ from newsclean._extract.body import (
     TrafilaturaBody,
     text_length,
 )
-from newsclean._extract.boilerplate import (
-    DomScan,
-    VocabularyPruner,
-    remove_never_content,
-    strip_boilerplate,
-)
+from newsclean._extract.boilerplate import DomPass, VocabularyPruner
 from newsclean._extract.dates import date_is_visible, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
-from newsclean._extract.native import NativeResult, extract_native
+from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
 from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
@@ -189,7 +184,7 @@ def _native(
     pruner: VocabularyPruner,
     options: Options,
     warnings: list[str],
-    hints: list[LexborNode] | None = None,
+    hints: list[int] | None = None,
 ) -> NativeResult:
     """The native extractor; a tree too deep for its recursive walks is flattened first."""
     try:
@@ -346,20 +341,12 @@ def run_pipeline(
     # the page as its readers see it, for "does the page show this date?": read without
     # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM
     # stage removes headers and bylines, and only when the answer can matter
-    scan = DomScan.of(tree)
-    remove_never_content(tree, scan)
+    dom = DomPass(tree, speedups=speedups_module())
     page_text = ""
     if options.date_fallback and md.published is not None and tree.body is not None:
         page_text = tree.body.text(separator=" ")
     native_mode = options.extractor != "trafilatura"
-    report = strip_boilerplate(
-        tree,
-        vocab,
-        include_comments=options.include_comments,
-        vocabulary=not native_mode,
-        never_content=False,
-        scan=scan,
-    )
+    report = dom.strip(vocab, include_comments=options.include_comments, vocabulary=not native_mode)
     clock.lap("dom")
 
     root = tree.body or tree.root
@@ -371,10 +358,10 @@ def run_pipeline(
             vocab,
             include_comments=options.include_comments,
             page_chars=report.page_chars,
-            markers=scan.markers,
+            content=dom.content,
         )
         try:
-            native = _native(root, pruner, options, warnings, scan.body_hints)
+            native = _native(root, pruner, options, warnings, dom.hints)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # a bug of ours on an odd page must not cost the caller the page: trafilatura
             # takes over and the record says why

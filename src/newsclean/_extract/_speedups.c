@@ -1,5 +1,7 @@
 /*
- * newsclean._extract._speedups: the native extractor's two mechanical walks in C.
+ * newsclean._extract._speedups: the native extractor's two mechanical walks in C, and the
+ * DOM stage's semantic passes (dom_never, dom_strip; boilerplate.py is their reference, see
+ * the section "the DOM stage's semantic passes").
  *
  * native.py is the reference: _Stats.measure (the post-order stats walk, with the class/id
  * vocabulary callbacks) and _Writer (walk/inner/block/flush, _pre_text, _is_data_table,
@@ -8,8 +10,8 @@
  * configure()). The walks read lexbor's tree through the struct fields in _lexbor.h, starting
  * from selectolax's LexborNode.mem_id (the lxb_dom_node_t address).
  *
- * A change to those Python walks must be made here too: tests/test_speedups.py fails on one
- * (a digest of their source) until it is, and compares both paths on fixtures and random
+ * A change to those Python walks (or to boilerplate.py's passes) must be made here too:
+ * tests/test_speedups.py fails on one (a digest of their source) until it is, and compares both paths on fixtures and random
  * markup; benchmarks/parity.py compares them on every WCXB dev page.
  *
  * Text semantics follow Python's: lengths are code points after str.strip() (Unicode
@@ -40,6 +42,18 @@ enum {
     F_NEVER_PRUNED = 1 << 5,
     F_LINK_FARM = 1 << 6,
     ROLE_SHIFT = 8,
+    /* the DOM stage's tag sets (boilerplate.py), above the role */
+    F_NEVER_TAG = 1 << 16,
+    F_SCAN_TAG = 1 << 17,
+    F_NOSCRIPT = 1 << 18,
+    F_HEADER = 1 << 19,
+    F_CHROME_TAG = 1 << 20,
+    F_CONTENT_TAG = 1 << 21,
+    F_FORM = 1 << 22,
+    F_INPUT = 1 << 23,
+    F_SIGNUP_STOP = 1 << 24,
+    F_TOP = 1 << 25,
+    F_BODY = 1 << 26,
 };
 
 /* Tags the code names one by one; index = role (0: none). Exposed as ROLES. */
@@ -449,7 +463,7 @@ element_info(lxb_dom_node_t *node, PyObject **name, unsigned int *flags)
 static inline int
 role_of(unsigned int flags)
 {
-    return (int)(flags >> ROLE_SHIFT);
+    return (int)((flags >> ROLE_SHIFT) & 0xFF); /* the DOM stage's bits sit above */
 }
 
 /* Pre-order successor of `node` inside `root`'s subtree (root itself excluded). */
@@ -1744,6 +1758,659 @@ fail:
     return NULL;
 }
 
+/* ---- the DOM stage's semantic passes (boilerplate.py) ------------------------------- */
+
+/* boilerplate.py is the reference: DomScan.of, _expandable, remove_never_content,
+ * _remove_signup_boxes, and strip_boilerplate's hidden and chrome passes (with
+ * _holds_content, _inside_content and VocabularyPruner's content set) are mirrored here.
+ * The elements are found by one pre-order walk instead of the CSS union query: an element
+ * that the query lists is one that the classification below can place, and the query lists
+ * an element once per selector it matches (`hits`), which the removal counts repeat. */
+
+enum {
+    A_ROLE = 1 << 0,
+    A_STYLE = 1 << 1,
+    A_HIDDEN = 1 << 2,
+    A_ARIA_HIDDEN = 1 << 3,
+    A_ARIA_MODAL = 1 << 4,
+    A_ARIA_CONTROLS = 1 << 5,
+    A_ITEMPROP = 1 << 6,
+    A_ARIA_LABELLEDBY = 1 << 7,
+    A_ID = 1 << 8,
+    A_SCANNED = A_ROLE | A_STYLE | A_HIDDEN | A_ARIA_HIDDEN | A_ARIA_MODAL | A_ARIA_CONTROLS |
+                A_ITEMPROP, /* the attribute selectors of _SCAN */
+};
+
+typedef struct {
+    const lxb_char_t *data;
+    size_t length; /* data NULL: absent or valueless */
+} Value;
+
+/* The attributes the DOM stage reads, as node.attributes gives them (the last of a name). */
+typedef struct {
+    unsigned int present;
+    Value role, style, itemprop, aria_hidden, aria_modal;
+    lxb_dom_attr_t *aria_controls, *id;
+} DomAttrs;
+
+static const struct {
+    const char *name;
+    size_t length;
+    unsigned int bit;
+} DOM_ATTRS[] = {
+    {"role", 4, A_ROLE},
+    {"style", 5, A_STYLE},
+    {"hidden", 6, A_HIDDEN},
+    {"aria-hidden", 11, A_ARIA_HIDDEN},
+    {"aria-modal", 10, A_ARIA_MODAL},
+    {"aria-controls", 13, A_ARIA_CONTROLS},
+    {"itemprop", 8, A_ITEMPROP},
+    {"aria-labelledby", 15, A_ARIA_LABELLEDBY},
+    {"id", 2, A_ID},
+};
+
+static void
+dom_attrs(lxb_dom_node_t *node, DomAttrs *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr; attr != NULL;
+         attr = attr->next) {
+        size_t length = 0;
+        const lxb_char_t *name = attr_qualified_name(attr, &length);
+        if (name == NULL) {
+            continue;
+        }
+        for (size_t k = 0; k < sizeof(DOM_ATTRS) / sizeof(DOM_ATTRS[0]); k++) {
+            if (length != DOM_ATTRS[k].length || memcmp(name, DOM_ATTRS[k].name, length) != 0) {
+                continue;
+            }
+            unsigned int bit = DOM_ATTRS[k].bit;
+            a->present |= bit;
+            Value *value = bit == A_ROLE          ? &a->role
+                           : bit == A_STYLE       ? &a->style
+                           : bit == A_ITEMPROP    ? &a->itemprop
+                           : bit == A_ARIA_HIDDEN ? &a->aria_hidden
+                           : bit == A_ARIA_MODAL  ? &a->aria_modal
+                                                  : NULL;
+            if (value != NULL) {
+                value->length = 0;
+                value->data = attr_value(attr, &value->length);
+            }
+            else if (bit == A_ARIA_CONTROLS) {
+                a->aria_controls = attr;
+            }
+            else if (bit == A_ID) {
+                a->id = attr;
+            }
+            break;
+        }
+    }
+}
+
+static inline int
+value_is(const Value *value, const char *text)
+{
+    size_t length = strlen(text);
+    return value->data != NULL && value->length == length &&
+           memcmp(value->data, text, length) == 0;
+}
+
+static int
+bytes_contain(const lxb_char_t *data, size_t length, const char *needle, int ascii_nocase)
+{
+    size_t n = strlen(needle);
+    if (data == NULL || n > length) {
+        return 0;
+    }
+    for (size_t at = 0; at + n <= length; at++) {
+        size_t k = 0;
+        for (; k < n; k++) {
+            lxb_char_t c = data[at + k];
+            if (ascii_nocase && c >= 'A' && c <= 'Z') {
+                c = (lxb_char_t)(c + 32);
+            }
+            if (c != (lxb_char_t)needle[k]) {
+                break;
+            }
+        }
+        if (k == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The element's flags (0 for a node native.py does not treat as an element). */
+static int
+dom_flags(lxb_dom_node_t *node, unsigned int *flags)
+{
+    PyObject *name;
+    if (element_info(node, &name, flags) < 0) {
+        return -1;
+    }
+    if (name == NULL) {
+        *flags = 0;
+        return 0;
+    }
+    Py_DECREF(name);
+    return 1;
+}
+
+/* HIDDEN_STYLES: case-sensitive substrings of the style attribute */
+static const char *const HIDDEN_STYLE_NEEDLES[] = {"display:none", "display: none",
+                                                   "visibility:hidden", "visibility: hidden"};
+
+static int
+hidden_style(const Value *style)
+{
+    for (size_t k = 0; k < 4; k++) {
+        if (bytes_contain(style->data, style->length, HIDDEN_STYLE_NEEDLES[k], 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* node.css_first(CONTENT_MARKERS) is not None or node.tag in ("article", "main"): the node
+ * itself or an element below it is article/main, [role=main], [itemprop=articleBody|text] */
+static int
+holds_content(lxb_dom_node_t *root)
+{
+    for (lxb_dom_node_t *node = root; node != NULL;
+         node = node == root ? (root->first_child) : next_in(node, root)) {
+        unsigned int flags;
+        int element = dom_flags(node, &flags);
+        if (element < 0) {
+            return -1;
+        }
+        if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+            continue;
+        }
+        if (flags & F_CONTENT_TAG) {
+            return 1;
+        }
+        DomAttrs a;
+        dom_attrs(node, &a);
+        if (value_is(&a.role, "main") || value_is(&a.itemprop, "articleBody") ||
+            value_is(&a.itemprop, "text")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* _inside_content: an ancestor is article/main or has itemprop=articleBody */
+static int
+inside_content(lxb_dom_node_t *node)
+{
+    for (lxb_dom_node_t *parent = node->parent; parent != NULL; parent = parent->parent) {
+        unsigned int flags;
+        int element = dom_flags(parent, &flags);
+        if (element < 0) {
+            return -1;
+        }
+        if (element == 0) {
+            continue;
+        }
+        if (flags & F_CONTENT_TAG) {
+            return 1;
+        }
+        DomAttrs a;
+        dom_attrs(parent, &a);
+        if (value_is(&a.itemprop, "articleBody")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* form.css_first(SIGNUP_INPUTS): input[type=email] (type: ASCII case-insensitive, as lexbor
+ * matches it) or input[name*=mail i] at or below the form */
+static int
+asks_for_email(lxb_dom_node_t *form)
+{
+    for (lxb_dom_node_t *node = form; node != NULL;
+         node = node == form ? form->first_child : next_in(node, form)) {
+        unsigned int flags;
+        int element = dom_flags(node, &flags);
+        if (element < 0) {
+            return -1;
+        }
+        if (element == 0 || !(flags & F_INPUT)) {
+            continue;
+        }
+        for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr; attr != NULL;
+             attr = attr->next) {
+            size_t length = 0;
+            const lxb_char_t *name = attr_qualified_name(attr, &length);
+            if (name == NULL) {
+                continue;
+            }
+            size_t value_length = 0;
+            if (length == 4 && memcmp(name, "type", 4) == 0) {
+                const lxb_char_t *value = attr_value(attr, &value_length);
+                if (value != NULL && value_length == 5 &&
+                    PyOS_strnicmp((const char *)value, "email", 5) == 0) {
+                    return 1;
+                }
+            }
+            else if (length == 4 && memcmp(name, "name", 4) == 0) {
+                const lxb_char_t *value = attr_value(attr, &value_length);
+                if (bytes_contain(value, value_length, "mail", 1)) {
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    lxb_dom_node_t *node;
+    Py_ssize_t hits;
+} Listed;
+
+typedef struct {
+    Listed *items;
+    Py_ssize_t size, capacity;
+} List;
+
+static int
+list_add(List *list, lxb_dom_node_t *node, Py_ssize_t hits)
+{
+    if (list->size == list->capacity) {
+        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 16;
+        Listed *items = PyMem_Realloc(list->items, (size_t)capacity * sizeof(Listed));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        list->items = items;
+        list->capacity = capacity;
+    }
+    list->items[list->size].node = node;
+    list->items[list->size].hits = hits;
+    list->size++;
+    return 0;
+}
+
+/* [mem_id, hits, mem_id, hits, ...] */
+static PyObject *
+list_out(const List *list, int with_hits)
+{
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < list->size; k++) {
+        PyObject *id = PyLong_FromUnsignedLongLong((uintptr_t)list->items[k].node);
+        if (id == NULL || PyList_Append(out, id) < 0) {
+            Py_XDECREF(id);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(id);
+        if (with_hits) {
+            PyObject *hits = PyLong_FromSsize_t(list->items[k].hits);
+            if (hits == NULL || PyList_Append(out, hits) < 0) {
+                Py_XDECREF(hits);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(hits);
+        }
+    }
+    return out;
+}
+
+/* The decoded value of an attribute (new reference; None when valueless). */
+static PyObject *
+attr_text(lxb_dom_attr_t *attr)
+{
+    size_t length = 0;
+    const lxb_char_t *value = attr_value(attr, &length);
+    if (value == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_DecodeUTF8((const char *)value, (Py_ssize_t)length, "replace");
+}
+
+/* dom_never(html_id, root_id, form_max_chars, box_max_chars, max_share)
+ *
+ * DomScan.of, then remove_never_content: returns (removed, hidden, chrome, markers, hints)
+ * with hidden and chrome as [mem_id, hits, ...] (the hidden ones already filtered by
+ * _expandable), or None, with the tree untouched, when <html>, <head> or <body> would be
+ * judged (selectolax re-points its head/body on their removal: the Python path handles it).
+ * root_id is tree.body or tree.root. */
+static PyObject *
+speedups_dom_never(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long html_id, root_id;
+    Py_ssize_t form_max, box_max;
+    double share;
+    if (!PyArg_ParseTuple(args, "KKnnd:dom_never", &html_id, &root_id, &form_max, &box_max,
+                          &share)) {
+        return NULL;
+    }
+    List never = {0}, hidden = {0}, chrome = {0}, markers = {0}, forms = {0}, hints = {0};
+    PyObject *controlled = NULL, *result = NULL;
+    lxb_dom_node_t *html = node_at(html_id);
+    lxb_dom_node_t *root = node_at(root_id);
+    int fallback = 0;
+    for (lxb_dom_node_t *node = html; node != NULL;
+         node = node == html ? html->first_child : next_in(node, html)) {
+        unsigned int flags;
+        int element = dom_flags(node, &flags);
+        if (element < 0) {
+            goto done;
+        }
+        if (element == 0) {
+            continue;
+        }
+        DomAttrs a;
+        dom_attrs(node, &a);
+        unsigned int scanned = a.present & A_SCANNED;
+        Py_ssize_t hits = (flags & F_SCAN_TAG) ? 1 : 0;
+        for (unsigned int bits = scanned; bits; bits &= bits - 1) {
+            hits++;
+        }
+        if (hits == 0) {
+            continue;
+        }
+        const Value *role = &a.role;
+        int is_never = (flags & F_NEVER_TAG) || value_is(&a.aria_modal, "true");
+        if (!is_never && role->data != NULL) {
+            static const char *const never_roles[] = {
+                "navigation", "search", "dialog", "alertdialog",
+                "menu",       "menubar", "banner", "contentinfo"};
+            for (size_t k = 0; k < 8 && !is_never; k++) {
+                is_never = value_is(role, never_roles[k]);
+            }
+        }
+        int is_hidden = 0, is_chrome = 0;
+        if (!is_never) {
+            is_hidden = (flags & F_NOSCRIPT) || (a.present & A_HIDDEN) ||
+                        value_is(&a.aria_hidden, "true") ||
+                        (a.style.data != NULL && hidden_style(&a.style));
+            unsigned int parent_flags = 0;
+            if ((flags & F_HEADER) && node->parent != NULL &&
+                dom_flags(node->parent, &parent_flags) < 0) {
+                goto done;
+            }
+            is_chrome = (flags & F_CHROME_TAG) || value_is(role, "complementary") ||
+                        ((flags & F_HEADER) && (parent_flags & F_BODY));
+        }
+        if ((flags & F_TOP) && (is_never || is_hidden || is_chrome)) {
+            fallback = 1;
+            break;
+        }
+        if (is_never) {
+            if (list_add(&never, node, hits) < 0) {
+                goto done;
+            }
+            continue;
+        }
+        if (a.aria_controls != NULL) {
+            PyObject *controls = attr_text(a.aria_controls);
+            if (controls == NULL) {
+                goto done;
+            }
+            if (controls != Py_None && PyUnicode_GET_LENGTH(controls) > 0) {
+                PyObject *parts = PyUnicode_Split(controls, NULL, -1);
+                if (parts == NULL) {
+                    Py_DECREF(controls);
+                    goto done;
+                }
+                if (controlled == NULL && (controlled = PySet_New(NULL)) == NULL) {
+                    Py_DECREF(parts);
+                    Py_DECREF(controls);
+                    goto done;
+                }
+                int status = 0;
+                for (Py_ssize_t k = 0; k < PyList_GET_SIZE(parts) && status == 0; k++) {
+                    status = PySet_Add(controlled, PyList_GET_ITEM(parts, k));
+                }
+                Py_DECREF(parts);
+                if (status < 0) {
+                    Py_DECREF(controls);
+                    goto done;
+                }
+            }
+            Py_DECREF(controls);
+        }
+        if (is_hidden && list_add(&hidden, node, hits) < 0) {
+            goto done;
+        }
+        if (is_chrome && list_add(&chrome, node, hits) < 0) {
+            goto done;
+        }
+        int hint = value_is(&a.itemprop, "articleBody") || value_is(&a.itemprop, "text");
+        if (hint || value_is(&a.itemprop, "reviewBody")) {
+            /* listed once per selector matched, as the query lists it */
+            for (Py_ssize_t k = 0; k < hits; k++) {
+                if (list_add(&hints, node, 1) < 0) {
+                    goto done;
+                }
+            }
+        }
+        if (((flags & F_CONTENT_TAG) || value_is(role, "main") || hint) &&
+            list_add(&markers, node, 1) < 0) {
+            goto done;
+        }
+        if (flags & F_FORM) {
+            int asks = asks_for_email(node);
+            if (asks < 0 || (asks && list_add(&forms, node, 1) < 0)) {
+                goto done;
+            }
+        }
+    }
+    if (fallback) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    /* _expandable: a region or tab panel, labelled by its toggle, or named by a toggle */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < hidden.size; k++) {
+        lxb_dom_node_t *node = hidden.items[k].node;
+        unsigned int flags;
+        if (dom_flags(node, &flags) < 0) {
+            goto done;
+        }
+        int expandable = 0;
+        if (!(flags & F_NOSCRIPT)) {
+            DomAttrs a;
+            dom_attrs(node, &a);
+            expandable = value_is(&a.role, "region") || value_is(&a.role, "tabpanel") ||
+                         (a.present & A_ARIA_LABELLEDBY);
+            if (!expandable && a.id != NULL && controlled != NULL) {
+                PyObject *id = attr_text(a.id);
+                if (id == NULL) {
+                    goto done;
+                }
+                expandable = id != Py_None ? PySet_Contains(controlled, id) : 0;
+                Py_DECREF(id);
+                if (expandable < 0) {
+                    goto done;
+                }
+            }
+        }
+        if (!expandable) {
+            hidden.items[kept++] = hidden.items[k];
+        }
+    }
+    hidden.size = kept;
+    /* remove_never_content */
+    Py_ssize_t removed = 0;
+    for (Py_ssize_t k = 0; k < never.size; k++) {
+        remove_deep(never.items[k].node);
+        removed += never.items[k].hits;
+    }
+    /* _remove_signup_boxes */
+    if (forms.size) {
+        Py_ssize_t page = separated_text_length(root);
+        if (page < 0) {
+            goto done;
+        }
+        double limit = share * (double)page;
+        if ((double)box_max < limit) {
+            limit = (double)box_max;
+        }
+        for (Py_ssize_t k = 0; k < forms.size; k++) {
+            lxb_dom_node_t *box = forms.items[k].node;
+            if (box->parent == NULL) {
+                continue;
+            }
+            Py_ssize_t chars = separated_text_length(box);
+            if (chars < 0) {
+                goto done;
+            }
+            if (chars > form_max) {
+                continue;
+            }
+            lxb_dom_node_t *parent = box->parent;
+            while (parent != NULL) {
+                unsigned int flags;
+                int element = dom_flags(parent, &flags);
+                if (element < 0) {
+                    goto done;
+                }
+                if (element && (flags & F_SIGNUP_STOP)) {
+                    break;
+                }
+                chars = separated_text_length(parent);
+                if (chars < 0) {
+                    goto done;
+                }
+                if ((double)chars > limit) {
+                    break;
+                }
+                int holds = holds_content(parent);
+                if (holds < 0) {
+                    goto done;
+                }
+                if (holds) {
+                    break;
+                }
+                box = parent;
+                parent = box->parent;
+            }
+            remove_deep(box);
+            removed++;
+        }
+    }
+    PyObject *lists[4] = {list_out(&hidden, 1), list_out(&chrome, 1), list_out(&markers, 0),
+                          list_out(&hints, 0)};
+    if (lists[0] && lists[1] && lists[2] && lists[3]) {
+        result = Py_BuildValue("(nNNNN)", removed, lists[0], lists[1], lists[2], lists[3]);
+    }
+    else {
+        for (int k = 0; k < 4; k++) {
+            Py_XDECREF(lists[k]);
+        }
+    }
+done:
+    PyMem_Free(never.items);
+    PyMem_Free(hidden.items);
+    PyMem_Free(chrome.items);
+    PyMem_Free(markers.items);
+    PyMem_Free(forms.items);
+    PyMem_Free(hints.items);
+    Py_XDECREF(controlled);
+    return result;
+}
+
+/* dom_strip(root_id, hidden, chrome, markers, max_share)
+ *
+ * strip_boilerplate's hidden and chrome passes after dom_never (same lists), then the
+ * content set VocabularyPruner keeps: (hidden removed, chrome removed, page_length,
+ * {mem_id of each marker and of its ancestors}). */
+static PyObject *
+speedups_dom_strip(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    PyObject *hidden, *chrome, *markers;
+    double share;
+    if (!PyArg_ParseTuple(args, "KO!O!O!d:dom_strip", &root_id, &PyList_Type, &hidden,
+                          &PyList_Type, &chrome, &PyList_Type, &markers, &share)) {
+        return NULL;
+    }
+    Py_ssize_t page = separated_text_length(node_at(root_id));
+    if (page < 0) {
+        return NULL;
+    }
+    if (page < 1) {
+        page = 1;
+    }
+    double limit = share * (double)page;
+    Py_ssize_t counts[2] = {0, 0};
+    PyObject *lists[2] = {hidden, chrome};
+    for (int pass = 0; pass < 2; pass++) {
+        PyObject *list = lists[pass];
+        for (Py_ssize_t k = 0; k + 1 < PyList_GET_SIZE(list); k += 2) {
+            unsigned long long id = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(list, k));
+            Py_ssize_t hits = PyLong_AsSsize_t(PyList_GET_ITEM(list, k + 1));
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            lxb_dom_node_t *node = node_at(id);
+            if (pass == 1) {
+                int inside = inside_content(node);
+                if (inside < 0) {
+                    return NULL;
+                }
+                int holds = inside ? 0 : holds_content(node);
+                if (holds < 0) {
+                    return NULL;
+                }
+                if (inside || holds) {
+                    continue;
+                }
+            }
+            Py_ssize_t chars = separated_text_length(node);
+            if (chars < 0) {
+                return NULL;
+            }
+            if ((double)chars < limit) {
+                remove_deep(node);
+                counts[pass] += hits;
+            }
+        }
+    }
+    PyObject *content = PySet_New(NULL);
+    if (content == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(markers); k++) {
+        unsigned long long id = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(markers, k));
+        if (PyErr_Occurred()) {
+            Py_DECREF(content);
+            return NULL;
+        }
+        for (lxb_dom_node_t *node = node_at(id); node != NULL; node = node->parent) {
+            PyObject *key = PyLong_FromUnsignedLongLong((uintptr_t)node);
+            if (key == NULL) {
+                Py_DECREF(content);
+                return NULL;
+            }
+            int seen = PySet_Contains(content, key);
+            if (seen == 0) {
+                seen = PySet_Add(content, key) < 0 ? -1 : 0;
+            }
+            Py_DECREF(key);
+            if (seen < 0) {
+                Py_DECREF(content);
+                return NULL;
+            }
+            if (seen) {
+                break;
+            }
+        }
+    }
+    return Py_BuildValue("(nnnN)", counts[0], counts[1], page, content);
+}
+
 /* ---- helpers for native.py ----------------------------------------------------------- */
 
 /* Whether the tree under root nests deeper than limit (elements, root at depth 0). */
@@ -1907,6 +2574,12 @@ static PyMethodDef speedups_methods[] = {
      "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},
     {"deeper_than", speedups_deeper_than, METH_VARARGS,
      "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
+    {"dom_never", speedups_dom_never, METH_VARARGS,
+     "dom_never(html_id, root_id, form_max_chars, box_max_chars, max_share) -> (removed, "
+     "hidden, chrome, markers, hints) or None: DomScan.of and remove_never_content."},
+    {"dom_strip", speedups_dom_strip, METH_VARARGS,
+     "dom_strip(root_id, hidden, chrome, markers, max_share) -> (hidden removed, chrome "
+     "removed, page_length, content): strip_boilerplate's hidden and chrome passes."},
     {"tag_id", speedups_tag_id, METH_VARARGS, "tag_id(mem_id) -> int: lexbor's tag id."},
     {"describe", speedups_describe, METH_VARARGS,
      "describe(root_id) -> list: the subtree as the self-test compares it."},
@@ -1970,7 +2643,18 @@ PyInit__speedups(void)
         PyModule_AddIntConstant(module, "F_NO_VOCABULARY", F_NO_VOCABULARY) < 0 ||
         PyModule_AddIntConstant(module, "F_NEVER_PRUNED", F_NEVER_PRUNED) < 0 ||
         PyModule_AddIntConstant(module, "F_LINK_FARM", F_LINK_FARM) < 0 ||
-        PyModule_AddIntConstant(module, "ROLE_SHIFT", ROLE_SHIFT) < 0) {
+        PyModule_AddIntConstant(module, "ROLE_SHIFT", ROLE_SHIFT) < 0 ||
+        PyModule_AddIntConstant(module, "F_NEVER_TAG", F_NEVER_TAG) < 0 ||
+        PyModule_AddIntConstant(module, "F_SCAN_TAG", F_SCAN_TAG) < 0 ||
+        PyModule_AddIntConstant(module, "F_NOSCRIPT", F_NOSCRIPT) < 0 ||
+        PyModule_AddIntConstant(module, "F_HEADER", F_HEADER) < 0 ||
+        PyModule_AddIntConstant(module, "F_CHROME_TAG", F_CHROME_TAG) < 0 ||
+        PyModule_AddIntConstant(module, "F_CONTENT_TAG", F_CONTENT_TAG) < 0 ||
+        PyModule_AddIntConstant(module, "F_FORM", F_FORM) < 0 ||
+        PyModule_AddIntConstant(module, "F_INPUT", F_INPUT) < 0 ||
+        PyModule_AddIntConstant(module, "F_SIGNUP_STOP", F_SIGNUP_STOP) < 0 ||
+        PyModule_AddIntConstant(module, "F_TOP", F_TOP) < 0 ||
+        PyModule_AddIntConstant(module, "F_BODY", F_BODY) < 0) {
         goto fail;
     }
     Py_INCREF(&StatType);

@@ -3,7 +3,10 @@
 Passes over one lexbor tree. The elements the semantic passes judge come from one CSS query
 (:class:`DomScan`: lexbor walks the tree once per query), taken before anything goes.
 Removal detaches nodes (``remove``), never frees them: a node listed by the query may sit
-inside another that already went, where removing it again changes nothing.
+inside another that already went, where removing it again changes nothing. The pipeline runs
+passes 1 and 2's landmarks through :class:`DomPass`, which hands them to the C speedups
+(``_speedups.dom_never`` / ``dom_strip``) when they are active; the Python functions here
+are the reference they mirror and the fallback.
 
 1. Elements that are never content: scripts, styles, embedded widgets, forms' controls,
    hidden elements, dialogs, navigation landmarks.
@@ -20,13 +23,16 @@ class names.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
 from newsclean._vocab import Vocabulary
 
 __all__ = [
     "CleaningReport",
+    "DomPass",
     "DomScan",
     "VocabularyPruner",
     "remove_never_content",
@@ -124,6 +130,23 @@ SIGNUP_BOX_MAX_CHARS = 400
 _SIGNUP_STOP = frozenset({"body", "html", "article", "main", "li", "tr", "td"})
 # Never judged by their class or id.
 NEVER_PRUNED = frozenset({"html", "body"})
+# The tag sets the C version of the passes (_speedups.dom_never, dom_strip) applies, by its
+# flag names; native.py hands them to speedups.load with its own.
+SPEEDUP_TAG_SETS = {
+    "F_NEVER_TAG": NEVER_TAGS,
+    # the tags _SCAN names: an element is listed once per selector it matches
+    "F_SCAN_TAG": NEVER_TAGS | {"noscript", "header", "footer", "aside", "article", "main", "form"},
+    "F_NOSCRIPT": frozenset({"noscript"}),
+    "F_HEADER": frozenset({"header"}),
+    "F_CHROME_TAG": frozenset({"footer", "aside"}),
+    "F_CONTENT_TAG": frozenset({"article", "main"}),
+    "F_FORM": frozenset({"form"}),
+    "F_INPUT": frozenset({"input"}),
+    "F_SIGNUP_STOP": _SIGNUP_STOP,
+    # judged here, these go to the Python passes (selectolax re-points its head and body)
+    "F_TOP": frozenset({"html", "head", "body"}),
+    "F_BODY": frozenset({"body"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +311,11 @@ def strip_boilerplate(
         page_chars=page_length,
         markers=scan.markers,
     )
+    return CleaningReport(never, chrome, _prune_vocabulary(tree, pruner), page_length)
+
+
+def _prune_vocabulary(tree: LexborHTMLParser, pruner: VocabularyPruner) -> int:
+    """The class/id pass over the whole tree; returns how many containers went."""
     removed = 0
     for node in tree.css("[class], [id]"):
         category = pruner.category(node, node.tag or "")
@@ -296,7 +324,100 @@ def strip_boilerplate(
         if pruner.removable(node, category, _text_length(node)):
             node.remove()
             removed += 1
-    return CleaningReport(never, chrome, removed, page_length)
+    return removed
+
+
+class DomPass:
+    """The DOM stage's semantic passes over one tree, in the pipeline's order.
+
+    ::
+
+        dom = DomPass(tree, speedups=module_or_none)  # DomScan.of + remove_never_content
+        page_text = tree.body.text(...)               # the page without scripts, styles
+        report = dom.strip(vocab, include_comments=False, vocabulary=False)
+        pruner = VocabularyPruner(tree, vocab, ..., content=dom.content)
+        extract_native(root, pruner=pruner, hints=dom.hints)
+
+    With the C speedups (``_speedups.dom_never`` / ``dom_strip``) the scan, the removals and
+    their text lengths run in C and only mem_ids come back; without them (or on a page
+    where ``<html>``, ``<head>`` or ``<body>`` itself would be judged) :class:`DomScan`,
+    :func:`remove_never_content` and :func:`strip_boilerplate` run: they are the reference.
+    """
+
+    __slots__ = ("_fast", "_lists", "content", "hints", "never", "scan", "tree")
+
+    def __init__(self, tree: LexborHTMLParser, *, speedups: ModuleType | None = None) -> None:
+        self.tree = tree
+        self.scan: DomScan | None = None
+        self._fast: ModuleType | None = None
+        self._lists: tuple[list[int], list[int], list[int]] = ([], [], [])
+        # VocabularyPruner's content set (set by strip) and the body hints, as mem_ids
+        self.content: Collection[int] = frozenset()
+        self.hints: list[int] = []
+        html = tree.root
+        root = tree.body or html
+        if speedups is not None and html is not None and root is not None:
+            found = speedups.dom_never(
+                html.mem_id,
+                root.mem_id,
+                SIGNUP_FORM_MAX_CHARS,
+                SIGNUP_BOX_MAX_CHARS,
+                MAX_REMOVED_SHARE,
+            )
+            if found is not None:
+                self.never, hidden, chrome, markers, self.hints = found
+                self._lists = (hidden, chrome, markers)
+                self._fast = speedups
+                return
+        self.scan = DomScan.of(tree)
+        self.never = remove_never_content(tree, self.scan)
+        self.hints = [node.mem_id for node in self.scan.body_hints]
+
+    def strip(
+        self, vocab: Vocabulary, *, include_comments: bool = False, vocabulary: bool = True
+    ) -> CleaningReport:
+        """:func:`strip_boilerplate` after the never-content pass (``never_content=False``)."""
+        tree = self.tree
+        if self._fast is None:
+            assert self.scan is not None
+            report = strip_boilerplate(
+                tree,
+                vocab,
+                include_comments=include_comments,
+                vocabulary=vocabulary,
+                never_content=False,
+                scan=self.scan,
+            )
+            self.content = _content_ids(self.scan.markers)
+            return report
+        root = tree.body or tree.root
+        if root is None:
+            return CleaningReport(0, 0, 0)
+        hidden, chrome, markers = self._lists
+        never, removed, page_length, self.content = self._fast.dom_strip(
+            root.mem_id, hidden, chrome, markers, MAX_REMOVED_SHARE
+        )
+        if not vocabulary:
+            return CleaningReport(never, removed, 0, page_length)
+        pruner = VocabularyPruner(
+            tree,
+            vocab,
+            include_comments=include_comments,
+            page_chars=page_length,
+            content=self.content,
+        )
+        return CleaningReport(never, removed, _prune_vocabulary(tree, pruner), page_length)
+
+
+def _content_ids(markers: Sequence[LexborNode]) -> set[int]:
+    """The content markers and all their ancestors, as mem_ids (read after the removals)."""
+    content: set[int] = set()
+    for marker in markers:
+        node: LexborNode | None = marker
+        while node is not None and node.mem_id not in content:
+            content.add(node.mem_id)
+            node = node.parent
+    return content
 
 
 class VocabularyPruner:
@@ -319,6 +440,7 @@ class VocabularyPruner:
         include_comments: bool,
         page_chars: int | None = None,
         markers: list[LexborNode] | None = None,
+        content: Collection[int] | None = None,
     ) -> None:
         self.vocab = vocab
         self.categories = REMOVABLE_CATEGORIES - ({"comments"} if include_comments else set())
@@ -326,13 +448,11 @@ class VocabularyPruner:
             root = tree.body or tree.root
             page_chars = _text_length(root) if root is not None else 0
         self.limit = MAX_REMOVED_SHARE * max(page_chars, 1)
-        # the content markers and all their ancestors: never removed by vocabulary
-        self.content: set[int] = set()
-        for marker in tree.css(CONTENT_MARKERS) if markers is None else markers:
-            node: LexborNode | None = marker
-            while node is not None and node.mem_id not in self.content:
-                self.content.add(node.mem_id)
-                node = node.parent
+        # the content markers and all their ancestors: never removed by vocabulary (given
+        # as mem_ids in ``content`` when the DOM stage has them: DomPass.content)
+        if content is None:
+            content = _content_ids(tree.css(CONTENT_MARKERS) if markers is None else markers)
+        self.content = content
         self.kept: dict[int, str] = {}
         self.seen: dict[str, str | None] = {}
 

@@ -29,19 +29,21 @@ trafilatura for a second opinion only where the native result is weak.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from newsclean._dom import LexborNode, class_and_id
-from newsclean._extract import speedups
+from newsclean._extract import boilerplate, speedups
 from newsclean._extract.body import RawBlock, text_length
 from newsclean._extract.boilerplate import NEVER_PRUNED, VocabularyPruner
 
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
 
-__all__ = ["NativeResult", "extract_native", "speedups_active"]
+__all__ = ["NativeResult", "extract_native", "speedups_active", "speedups_module"]
 
 # Elements whose text scores their ancestors (readability's "tags to score").
 _SCORED = frozenset({"p", "pre", "td", "blockquote"})
@@ -431,7 +433,7 @@ def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
     return scored
 
 
-def _choose(root: LexborNode, stats: _Stats, hints: list[LexborNode] | None = None) -> _Stat | None:
+def _choose(root: LexborNode, stats: _Stats, hints: Sequence[int] | None = None) -> _Stat | None:
     """The element that holds the article, or ``None`` when nothing scored."""
     if not stats.scored:
         return None
@@ -458,8 +460,8 @@ def _choose(root: LexborNode, stats: _Stats, hints: list[LexborNode] | None = No
 
     # a hint that names the body wins when it holds most of the winner's text, or when it
     # sits inside the winner and holds most of it
-    for hint in root.css(_BODY_HINTS) if hints is None else hints:
-        hstat = stats.by_id.get(hint.mem_id)
+    for hint in [node.mem_id for node in root.css(_BODY_HINTS)] if hints is None else hints:
+        hstat = stats.by_id.get(hint)
         if hstat is None or hstat.chars - hstat.links < 200:
             continue
         if _is_inside(top, hstat, stats) or (
@@ -821,12 +823,13 @@ def extract_native(
     *,
     pruner: VocabularyPruner | None = None,
     include_tables: bool = True,
-    hints: list[LexborNode] | None = None,
+    hints: Sequence[int] | None = None,
 ) -> NativeResult:
     """Find and serialise the article body under ``root`` (normally ``<body>``).
 
-    ``hints``: the page's ``itemprop`` articleBody/text/reviewBody elements when the caller
-    has them already (the DOM stage's scan); otherwise they are queried here.
+    ``hints``: the mem_ids of the page's ``itemprop`` articleBody/text/reviewBody elements
+    when the caller has them already (the DOM stage's scan, ``DomPass.hints``); otherwise
+    they are queried here.
 
     ``pruner``, when given, removes boilerplate-named containers during the stats walk (the
     DOM stage's class/id pass, folded into this walk so every element is visited once).
@@ -1065,6 +1068,11 @@ def speedups_active() -> bool:
     return _SPEEDUPS is not None
 
 
+def speedups_module() -> ModuleType | None:
+    """The C module when its walks run (read at each call: tests switch it off), else None."""
+    return _SPEEDUPS
+
+
 # Trees deeper than this go to the Python walks, which are the reference for deep pages
 # (they flatten a tree their recursion cannot take; see _pipeline._native).
 FAST_MAX_DEPTH = 150
@@ -1077,6 +1085,8 @@ _FLAG_SETS = {
     "F_NO_VOCABULARY": _NO_VOCABULARY,
     "F_NEVER_PRUNED": NEVER_PRUNED,
     "F_LINK_FARM": _LINK_FARM_TAGS,
+    # the DOM stage's (boilerplate.py: _speedups.dom_never and dom_strip)
+    **boilerplate.SPEEDUP_TAG_SETS,
 }
 SPEEDUPS = speedups.load(_FLAG_SETS, RawBlock)
 _SPEEDUPS = SPEEDUPS.module

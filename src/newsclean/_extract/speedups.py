@@ -1,4 +1,5 @@
-"""The optional C walks of the native extractor, loaded only where they can be trusted.
+"""The optional C walks of the native extractor (and of the DOM stage's semantic passes,
+``boilerplate.DomPass``), loaded only where they can be trusted.
 
 ``newsclean._extract._speedups`` reads lexbor's tree through struct layouts copied from the
 lexbor bundled in selectolax, so it runs only when
