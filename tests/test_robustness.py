@@ -233,3 +233,17 @@ def test_bad_vocabulary_files_raise_options_error(tmp_path, content):
     options = newsclean.Options(vocabulary_files=(str(path),))
     with pytest.raises(newsclean.OptionsError):
         newsclean.clean_html("<p>text</p>", options=options)
+
+
+@pytest.mark.parametrize("element", ["html", "head", "body"])
+@pytest.mark.parametrize(
+    "attribute",
+    ["role=navigation", "aria-modal=true", "hidden", "style='display:none'", "role=banner"],
+)
+def test_the_documents_own_elements_are_never_removed(element, attribute):
+    # lexbor refuses to detach the root: a role or style on <html> once raised its error
+    story = "<p>" + "The council approved the budget after a long debate. " * 8 + "</p>"
+    html = f"<html><head><title>t</title></head><body>{story}</body></html>"
+    html = html.replace(f"<{element}>", f"<{element} {attribute}>", 1)
+    article = newsclean.clean_html(html)
+    assert "approved the budget" in article.text

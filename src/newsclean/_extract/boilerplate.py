@@ -130,6 +130,9 @@ SIGNUP_BOX_MAX_CHARS = 400
 _SIGNUP_STOP = frozenset({"body", "html", "article", "main", "li", "tr", "td"})
 # Never judged by their class or id.
 NEVER_PRUNED = frozenset({"html", "body"})
+# Never removed by the semantic passes either, whatever their role or style: the document's
+# own elements (lexbor refuses to detach the root; selectolax caches head and body).
+_TOP = frozenset({"html", "head", "body"})
 # The tag sets the C version of the passes (_speedups.dom_never, dom_strip) applies, by its
 # flag names; native.py hands them to speedups.load with its own.
 SPEEDUP_TAG_SETS = {
@@ -198,14 +201,17 @@ class DomScan:
             tag = node.tag
             attrs = node.attributes
             role = attrs.get("role")
-            if tag in NEVER_TAGS or role in NEVER_ROLES or attrs.get("aria-modal") == "true":
+            top = tag in _TOP
+            if not top and (
+                tag in NEVER_TAGS or role in NEVER_ROLES or attrs.get("aria-modal") == "true"
+            ):
                 never.append(node)
                 continue
             controls = attrs.get("aria-controls")
             if controls:
                 controlled.update(controls.split())
             style = attrs.get("style")
-            if (
+            if not top and (
                 tag == "noscript"
                 or "hidden" in attrs
                 or attrs.get("aria-hidden") == "true"
@@ -214,7 +220,7 @@ class DomScan:
                 hidden.append(node)
             # page chrome: landmarks that are boilerplate unless they hold the article (an
             # <aside> pull quote inside the body stays: only asides outside it go)
-            if (
+            if not top and (
                 tag in ("footer", "aside")
                 or role == "complementary"
                 or (tag == "header" and _parent_tag(node) == "body")
