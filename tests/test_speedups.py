@@ -230,6 +230,7 @@ def test_speedups_load_where_they_can():
 
 
 def test_unchecked_selectolax_version_falls_back(monkeypatch):
+    monkeypatch.delenv(speedups.DISABLE_ENV, raising=False)  # checked before the version
     monkeypatch.setattr(selectolax, "__version__", "0.0.1")
     loaded = speedups.load(native._FLAG_SETS, RawBlock)
     assert loaded.module is None
