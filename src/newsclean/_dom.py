@@ -18,6 +18,7 @@ __all__ = [
     "LexborNode",
     "attr",
     "class_and_id",
+    "css_listings",
     "decompose_all",
     "flatten_deep_nesting",
     "flatten_text_nesting",
@@ -54,6 +55,27 @@ def class_and_id(node: LexborNode) -> str:
     # one dict from lexbor is cheaper than two attribute lookups (0.6 against 1.3 µs)
     attributes = node.attributes
     return f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
+
+
+def css_listings(
+    root: LexborHTMLParser | LexborNode, query: str
+) -> Iterator[tuple[LexborNode, int]]:
+    """``root.css(query)`` with each node once, and how many times lexbor lists it.
+
+    lexbor lists a node once per selector of the query it matches, those entries adjacent;
+    callers that rewrite a query with fewer selectors count the entries back from this.
+    """
+    nodes = root.css(query)
+    end = len(nodes)
+    start = 0
+    while start < end:
+        node = nodes[start]
+        mem_id = node.mem_id
+        stop = start + 1
+        while stop < end and nodes[stop].mem_id == mem_id:
+            stop += 1
+        yield node, stop - start
+        start = stop
 
 
 def node_text(node: LexborNode, *, separator: str = " ") -> str:

@@ -19,6 +19,7 @@ from newsclean._dom import (
     LexborHTMLParser,
     LexborNode,
     count_container_tags,
+    css_listings,
     flatten_deep_nesting,
     flatten_text_nesting,
     parse_html,
@@ -221,22 +222,12 @@ def _day(value: datetime | date) -> date:
 def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
     """The nodes ``node.css(DATE_ELEMENTS)`` lists, in order, each with how often it lists it
     (once per selector the node matches)."""
-    nodes = node.css(_DATE_ELEMENTS_QUERY)
-    end = len(nodes)
-    start = 0
-    while start < end:
-        element = nodes[start]
-        mem_id = element.mem_id
-        stop = start + 1
-        while stop < end and nodes[stop].mem_id == mem_id:
-            stop += 1
-        count = stop - start
+    for element, count in css_listings(node, _DATE_ELEMENTS_QUERY):
         cls = element.attributes.get("class")
         if cls and _DATE_CLASS_STEM in cls:
             count += sum(part in cls for part in _DATE_CLASS_PARTS) - 1
         if count:
             yield element, count
-        start = stop
 
 
 def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:

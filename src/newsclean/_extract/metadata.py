@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from newsclean._dom import LexborHTMLParser, LexborNode, attr, node_text
+from newsclean._dom import LexborHTMLParser, LexborNode, attr, css_listings, node_text
 from newsclean._extract.authors import split_authors
 from newsclean._extract.dates import parse_date
 from newsclean._extract.jsonld import find_article_object, iter_jsonld_objects, parse_jsonld
@@ -361,23 +361,13 @@ def _byline_nodes(tree: LexborHTMLParser) -> Iterator[LexborNode]:
     entries for the href stems are replaced by one per href path its ``href`` holds
     (attribute substrings match case-sensitively, as in lexbor).
     """
-    nodes = tree.css(_BYLINE_QUERY)
-    end = len(nodes)
-    start = 0
-    while start < end:
-        node = nodes[start]
-        mem_id = node.mem_id
-        stop = start + 1
-        while stop < end and nodes[stop].mem_id == mem_id:
-            stop += 1
-        count = stop - start
+    for node, count in css_listings(tree, _BYLINE_QUERY):
         if node.tag == "a":
             href = node.attributes.get("href") or ""
             count += sum(path in href for path in _BYLINE_HREFS)
             count -= sum(stem in href for stem in _BYLINE_HREF_STEMS)
         for _ in range(count):
             yield node
-        start = stop
 
 
 def _byline_text_nodes(tree: LexborHTMLParser) -> Iterator[LexborNode]:
