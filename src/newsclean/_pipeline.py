@@ -66,8 +66,14 @@ MAX_BINARY_SHARE = 0.05
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # Dates sit in the head and near the top; htmldate's cost grows with the page.
 HTMLDATE_MAX_CHARS = 200_000
-# The article text offered to htmldate's free-text search (see _date_region).
-HTMLDATE_FREE_TEXT_CHARS = 20_000
+# The article text offered to htmldate's free-text search (see _date_region): a shown date
+# opens the story; further on, the text offers htmldate the dates the story talks about.
+# Measured on WCXB dev: 2,000 characters find 4 more right dates than 20,000 (3 on articles),
+# for a fraction of the regex scans; 500 find fewer.
+HTMLDATE_FREE_TEXT_CHARS = 2_000
+# Head elements the date digest leaves out, but for these link relations (see _head_digest).
+DIGEST_SKIPPED_HEAD_TAGS = frozenset({"link"})
+DIGEST_KEPT_LINKS = frozenset({"canonical"})
 # Elements whose text may show the page's date, and how many of them htmldate reads.
 DATE_ELEMENTS = (
     "time, abbr, [class*=date], [class*=Date], [class*=time], [class*=publish], "
@@ -230,6 +236,20 @@ def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
             yield element, count
 
 
+def _head_digest(head: LexborNode) -> str:
+    """The head as htmldate reads it: its meta tags and title, without stylesheet, preload
+    and alternate links (half its markup on the WCXB dev pages), which lxml would parse on
+    every htmldate call. The canonical link stays: without a URL, htmldate reads the date in
+    the canonical one. Measured on WCXB dev: one more right date on articles, none fewer."""
+    kept = (
+        child.html or ""
+        for child in head.iter()
+        if child.tag not in DIGEST_SKIPPED_HEAD_TAGS
+        or child.attributes.get("rel") in DIGEST_KEPT_LINKS
+    )
+    return f"<head>{''.join(kept)}</head>"
+
+
 def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
     """A small page for htmldate: the head, the article's date-like elements and its text.
 
@@ -261,7 +281,7 @@ def _date_region(tree: LexborHTMLParser, container: LexborNode | None) -> str:
                 break
     h1 = tree.css_first("h1")
     text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
-    head = tree.head.html if tree.head is not None else ""
+    head = _head_digest(tree.head) if tree.head is not None else ""
     heading = h1.html if h1 is not None else ""
     return (
         f"<html>{head or ''}<body>{heading or ''}{''.join(parts)}"

@@ -84,9 +84,17 @@ _AFTER_YEAR = 4 + 6
 _MAX_YEAR_WINDOWS = 64
 
 
+def _ordinal_suffix(day: int) -> str:
+    """ "st", "nd", "rd" or "th", as English writes the day: 1st, 12th, 22nd."""
+    if day % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 def _visible_forms(day: date) -> list[str]:
     y, m, d = day.year, day.month, day.day
     month, mon = day.strftime("%B").lower(), day.strftime("%b").lower()
+    th = _ordinal_suffix(d)
     return [
         day.isoformat()[:10],
         f"{month} {d}, {y}",
@@ -104,6 +112,18 @@ def _visible_forms(day: date) -> list[str]:
         f"{d}. {month} {y}",
         f"{y}/{m:02d}/{d:02d}",
         f"{y}.{m:02d}.{d:02d}",
+        # forms whose misses sent a page's shown date to htmldate (WCXB dev): ordinal days
+        # ("March 22nd, 2024", "Fri, 19th Dec 2025"), "Dec 4 2025", "19-Dec-2025", "4 Dec, 2025"
+        f"{month} {d}{th}, {y}",
+        f"{mon} {d}{th}, {y}",
+        f"{d}{th} {month} {y}",
+        f"{d}{th} {mon} {y}",
+        f"{mon} {d} {y}",
+        f"{d}-{mon}-{y}",
+        f"{d:02d}-{mon}-{y}",
+        f"{d} {mon}, {y}",
+        f"{d} {month}, {y}",
+        f"{d:02d}-{m:02d}-{y}",
     ]
 
 
