@@ -2702,9 +2702,8 @@ meta_equals(const MetaAttrs *a, int k, const char *text, int nocase)
 /* Whether `needle` is in data[0:length], case-sensitively (bytes_contain, through memchr:
  * the walk asks this of every class attribute several times) */
 static int
-meta_find(const lxb_char_t *data, size_t length, const char *needle)
+meta_find_n(const lxb_char_t *data, size_t length, const char *needle, size_t n)
 {
-    size_t n = strlen(needle);
     if (data == NULL || n == 0 || n > length) {
         return 0;
     }
@@ -2725,13 +2724,17 @@ meta_find(const lxb_char_t *data, size_t length, const char *needle)
     return 0;
 }
 
+/* meta_find_n for a string literal */
+#define meta_find(data, length, needle) meta_find_n((data), (length), (needle), sizeof(needle) - 1)
+
 /* [name*=text], case-sensitive */
 static inline int
-meta_contains(const MetaAttrs *a, int k, const char *text)
+meta_contains_n(const MetaAttrs *a, int k, const char *text, size_t n)
 {
     const Value *value = meta_value(a, k);
-    return meta_find(value->data, value->length, text);
+    return meta_find_n(value->data, value->length, text, n);
 }
+#define meta_contains(a, k, text) meta_contains_n((a), (k), (text), sizeof(text) - 1)
 
 static inline int
 meta_space(lxb_char_t c)
@@ -2872,20 +2875,51 @@ static const char *const META_BYLINE_HREFS[] = {
     "/contributor/", "/contributors/", "/byline/",
 };
 
+enum { META_BYLINE_HREF_COUNT = sizeof(META_BYLINE_HREFS) / sizeof(META_BYLINE_HREFS[0]) };
+
+/* How many of META_BYLINE_HREFS the href holds: one pass over its slashes */
 static Py_ssize_t
-meta_byline_hits(lxb_dom_node_t *node, const MetaAttrs *a, int quirks)
+meta_href_hits(const Value *href)
+{
+    const lxb_char_t *data = href->data;
+    if (data == NULL) {
+        return 0;
+    }
+    const lxb_char_t *end = data + href->length;
+    unsigned int found = 0;
+    for (const lxb_char_t *at = data; at < end; at++) {
+        at = memchr(at, '/', (size_t)(end - at));
+        if (at == NULL) {
+            break;
+        }
+        for (int k = 0; k < META_BYLINE_HREF_COUNT; k++) {
+            size_t n = strlen(META_BYLINE_HREFS[k]);
+            if (!(found & (1u << k)) && (size_t)(end - at) >= n &&
+                memcmp(at, META_BYLINE_HREFS[k], n) == 0) {
+                found |= 1u << k;
+            }
+        }
+    }
+    Py_ssize_t hits = 0;
+    for (; found; found &= found - 1) {
+        hits++;
+    }
+    return hits;
+}
+
+static Py_ssize_t
+meta_byline_hits(lxb_dom_node_t *node, const MetaAttrs *a, int quirks, int line)
 {
     Py_ssize_t hits = meta_equals(a, MA_REL, "author", meta_html_nocase(node)) +
                       meta_equals(a, MA_ITEMPROP, "author", 0) +
-                      meta_contains(a, MA_CLASS, "byline") + meta_contains(a, MA_CLASS, "author") +
+                      (line && meta_contains(a, MA_CLASS, "byline")) +
+                      meta_contains(a, MA_CLASS, "author") +
                       meta_contains(a, MA_ID, "byline") + meta_contains(a, MA_ID, "author") +
                       meta_contains(a, MA_TESTID, "byline") +
                       meta_contains(a, MA_TESTID, "author") +
                       meta_class_token(a, "writer", quirks) + meta_class_token(a, "by", quirks);
     if (meta_tag(node, MT_A)) {
-        for (size_t k = 0; k < sizeof(META_BYLINE_HREFS) / sizeof(META_BYLINE_HREFS[0]); k++) {
-            hits += meta_contains(a, MA_HREF, META_BYLINE_HREFS[k]);
-        }
+        hits += meta_href_hits(meta_value(a, MA_HREF));
     }
     return hits;
 }
@@ -2893,24 +2927,33 @@ meta_byline_hits(lxb_dom_node_t *node, const MetaAttrs *a, int quirks)
 enum { MB_WRITTEN = 1, MB_POSTED = 2, MB_BY = 4 };
 
 /* Which of "written by", "posted by" and "by " (ASCII case folded, as lexbor's
- * :lexbor-contains(... i)) are in the text: all three hold "by", so one scan for it */
+ * :lexbor-contains(... i)) are in the text: all three hold "by", so its "y"s and "Y"s are
+ * found by memchr (body text is most of a page's bytes) and each is checked */
 static int
 meta_by_needles(const lxb_char_t *s, size_t length)
 {
+    static const lxb_char_t letters[] = {'y', 'Y'};
     int found = 0;
-    for (size_t at = 1; at < length; at++) {
-        /* | 0x20 folds the ASCII capital, and only it, onto the small letter */
-        if ((s[at] | 0x20) != 'y' || (s[at - 1] | 0x20) != 'b') {
-            continue;
-        }
-        if (at + 1 < length && s[at + 1] == ' ') {
-            found |= MB_BY;
-        }
-        if (at >= 9 && PyOS_strnicmp((const char *)s + at - 9, "written ", 8) == 0) {
-            found |= MB_WRITTEN;
-        }
-        if (at >= 8 && PyOS_strnicmp((const char *)s + at - 8, "posted ", 7) == 0) {
-            found |= MB_POSTED;
+    const lxb_char_t *end = s + length;
+    for (int pass = 0; pass < 2 && found != (MB_WRITTEN | MB_POSTED | MB_BY); pass++) {
+        for (const lxb_char_t *y = s + 1; y < end; y++) {
+            y = memchr(y, letters[pass], (size_t)(end - y));
+            if (y == NULL) {
+                break;
+            }
+            if ((y[-1] | 0x20) != 'b') { /* | 0x20 folds "B", and only it, onto "b" */
+                continue;
+            }
+            size_t at = (size_t)(y - s);
+            if (y + 1 < end && y[1] == ' ') {
+                found |= MB_BY;
+            }
+            if (at >= 9 && PyOS_strnicmp((const char *)y - 9, "written ", 8) == 0) {
+                found |= MB_WRITTEN;
+            }
+            if (at >= 8 && PyOS_strnicmp((const char *)y - 8, "posted ", 7) == 0) {
+                found |= MB_POSTED;
+            }
         }
     }
     return found;
@@ -3181,7 +3224,7 @@ speedups_meta_scan(PyObject *module, PyObject *args)
                 goto done;
             }
         }
-        Py_ssize_t hits = meta_byline_hits(node, &a, quirks);
+        Py_ssize_t hits = meta_byline_hits(node, &a, quirks, line);
         if (hits > 0 && meta_append_listing(bylines, node, hits) < 0) {
             goto done;
         }

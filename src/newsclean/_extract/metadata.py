@@ -252,13 +252,18 @@ def _fast_page(speedups: ModuleType, root: LexborNode) -> _Page:
         canonical=canonical.strip(),
         datelines=datelines,
         times=times,
-        bylines=_fast_candidates(speedups, bylines),
-        byline_texts=_fast_candidates(speedups, texts),
+        bylines=_fast_candidates(speedups, root, bylines),
+        byline_texts=_fast_candidates(speedups, root, texts),
     )
 
 
-def _fast_candidates(speedups: ModuleType, listing: list[int]) -> Iterator[_Candidate]:
-    """Byline candidates from ``[mem_id, repeats, ...]``, their texts read as they are asked."""
+def _fast_candidates(
+    speedups: ModuleType, root: LexborNode, listing: list[int]
+) -> Iterator[_Candidate]:
+    """Byline candidates from ``[mem_id, repeats, ...]``, their texts read as they are asked.
+
+    ``root`` is held while they are: its parser owns the nodes the mem_ids point at.
+    """
     for at in range(0, len(listing), 2):
         mem_id = listing[at]
         text: str = speedups.meta_text(mem_id)
