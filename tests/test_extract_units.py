@@ -394,7 +394,8 @@ def test_byline_text_fallback_still_runs():
     from newsclean._extract import metadata
 
     tree = parse_html("<html><body><div><p>By Jane Doe</p><p>Story text.</p></div></body></html>")
-    names, _ = metadata._byline_authors(tree, load_vocabulary())
+    page = metadata._read_page(tree, None)
+    names, _ = metadata._byline_authors(page.bylines, page.byline_texts, load_vocabulary())
     assert names == ["Jane Doe"]
 
 

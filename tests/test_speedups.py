@@ -528,3 +528,169 @@ def test_c_mirror_is_told_about_changes_to_the_dom_passes():
         "src/newsclean/_extract/_speedups.c (dom_never, dom_strip), run benchmarks/parity.py, "
         "then set DOM_MIRRORED to " + digest
     )
+
+
+# ---- the metadata walk (metadata.py: _read_page) -------------------------------------------
+
+
+def _page_view(html: str, module: object) -> tuple[object, ...]:
+    """Everything metadata._read_page gives, with every byline candidate asked about."""
+    from newsclean._extract import metadata
+
+    page = metadata._read_page(parse_html(html), module)  # type: ignore[arg-type]
+    return (
+        page.meta,
+        page.scripts,
+        page.h1_texts,
+        page.title,
+        page.language,
+        page.canonical,
+        page.datelines,
+        list(page.times),
+        [(text, inside()) for text, inside in page.bylines],
+        [(text, inside()) for text, inside in page.byline_texts],
+    )
+
+
+def _meta_both(html: str) -> None:
+    module = native.speedups_module()
+    assert module is not None
+    assert _page_view(html, module) == _page_view(html, None), html
+
+
+META_CASES = {
+    "head": (
+        "<html lang=en-GB><head><title> A  <b>title</b> </title>"
+        '<meta name="Author" content=" Jane "><meta class="byline" name="x">'
+        '<meta property="og:title" content=""><meta content="v" NAME=" Mixed.Case ">'
+        '<meta http-equiv="Content-Language" content="fr" itemprop="inLanguage">'
+        '<script type="Application/LD+JSON">{"@type": "NewsArticle"}</script>'
+        '<script type="application/ld+json ">{"not": "listed"}</script>'
+        '<script class="byline">var x;</script><link rel="Canonical" href=" /a ">'
+        '<link rel="canonical" href="/b"></head><body></body></html>'
+    ),
+    "datelines": (
+        '<h1 class="xATELINE">T</h1><p class="pateline">a</p><p class="DATELINE">b</p>'
+        '<p class="Dateline dateline">c</p><meta class="ateline" content="x" name="k">'
+        '<script class="dateline">1</script><p itemprop="dateline" class="byline">d</p>'
+        '<div class="BylinesWrapper" itemprop="author"><span class="byline">e</span></div>'
+        '<div class="dateline"><span class="byline">twice</span></div>'
+        '<ul class="inline" itemprop="x"><li itemprop="dateline">g</li></ul>'
+        '<h1 itemprop="headline">Head <span class="byline">By Ann</span></h1><h1> </h1>'
+        "<h1>three</h1><h1>four</h1><h1>five</h1><h1>six</h1>"
+    ),
+    "bylines": (
+        "<!DOCTYPE html><html><body>"
+        '<div class="byline author" id="byline-1" itemprop="author">Written by Ann</div>'
+        '<a href="/authors/bob/" class="by">Bob</a><a href="/author/x/authors/y/">X</a>'
+        '<a href="/authorship">no</a><a href="/AUTHOR/z/">no</a><a href>empty</a>'
+        '<a href="/writers/c/">C</a><a href="/contributor/d/contributors/">D</a>'
+        '<svg><a href="/byline/e/">E</a></svg><span data-testid="byline">F</span>'
+        '<span rel="AUTHOR">G</span><span class="BY Writer">H</span><p class="x by\ty">I</p>'
+        "<p>Posted by Gus, written by Hal and by Ivy</p><p>POSTED BY <b>no</b></p>"
+        "<address>written by Jo </address><address>posted byJo</address>"
+        "<div>nearby<p>by inner</p> tail BY x</div><em>baby </em><li>wr\u0130tten by</li>"
+        "<strong>\uff22y K</strong><small>\u212a by x</small><p>by</p><p>written\nby x</p>"
+        '<section class="Comments"><div><p class="byline">By Zed</p></div></section>'
+        '<footer><span class="author">By Foot</span></footer>'
+        '<div id="\u0130comment"><span class="author">By Dot</span></div>'
+        "</body></html>"
+    ),
+    "quirks": '<span class="BY">A</span><span class="Writer by">B</span><p class=by>C</p>',
+    "times": (
+        '<time datetime="2024-08-25">x</time><time datetime class="published">Aug 1</time>'
+        '<span itemprop="datePublished" content="2024-01-02">y</span>'
+        '<time datetime="" itemprop="datePublished" pubdate>  Jan   3, 2024 </time>'
+        '<time datetime="2024-02-02" pubdate="">z</time><time>none</time>'
+        '<span itemprop="DatePublished">no</span>'
+    ),
+    "empty": "<html></html>",
+}
+
+
+@needs_speedups
+@pytest.mark.parametrize("name", sorted(META_CASES))
+def test_meta_walk_same_both_ways(name):
+    _meta_both(META_CASES[name])
+
+
+@needs_speedups
+def test_meta_walk_finds_what_the_cases_hold():
+    # the cases exercise what they claim: repeats, the descendant quirk, quirks mode, times
+    from newsclean._extract import metadata
+
+    module = native.speedups_module()
+    html = '<div class="dateline"><span class="byline">twice</span></div>'
+    # the wrapper twice (its class, its child's: css_matches sees descendants), then the child
+    assert metadata._read_page(parse_html(html), module).datelines == ["twice"] * 3
+    page = metadata._read_page(parse_html(META_CASES["datelines"]), module)
+    assert page.h1_texts == ["T", "Head By Ann", "three", "four", "five"]
+    page = metadata._read_page(parse_html(META_CASES["quirks"]), module)
+    assert [text for text, _ in page.bylines] == ["A", "B", "B", "C"]
+    page = metadata._read_page(parse_html(META_CASES["bylines"]), module)
+    assert ("By Zed", True) in [(text, inside()) for text, inside in page.bylines]
+    page = metadata._read_page(parse_html(META_CASES["times"]), module)
+    assert len(list(page.times)) == 5
+
+
+_META_TAGS = ("div", "p", "span", "a", "h1", "time", "address", "em", "section", "footer")
+_META_ATTRS = (
+    "", "class=byline", "class='x dateline'", "class=Dateline", "class=by", "class=writer",
+    "class=comments", "class=inline", "id=author-box", "itemprop=dateline", "itemprop=author",
+    "itemprop=datePublished", "rel=author", "href=/author/a/", "href=/writers/b",
+    "data-testid=byline", "datetime=2024-05-06", "content=2024-05-07", "pubdate",
+)  # fmt: skip
+_META_TEXTS = ("By Ann", "written by Bo", "Posted By Cy", "by", "nearby text", "May 5, 2024")
+
+
+@needs_speedups
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_meta_markup_same_both_ways(data):
+    def fragment(depth: int) -> str:
+        parts = []
+        for _ in range(data.draw(st.integers(0, 4))):
+            if depth > 5 or data.draw(st.booleans()):
+                parts.append(data.draw(st.sampled_from(_META_TEXTS)))
+                continue
+            tag = data.draw(st.sampled_from(_META_TAGS))
+            attrs = " ".join(data.draw(st.lists(st.sampled_from(_META_ATTRS), max_size=3)))
+            parts.append(f"<{tag} {attrs}>{fragment(depth + 1)}</{tag}>")
+        return "".join(parts)
+
+    doctype = data.draw(st.sampled_from(("<!DOCTYPE html>", "")))
+    _meta_both(f"{doctype}<html><head><title>T</title></head><body>{fragment(0)}</body></html>")
+
+
+# The Python functions the metadata walk (_speedups.meta_scan, meta_text,
+# meta_inside_comments) mirrors, with their selectors, as last mirrored.
+META_MIRRORED = "75c5adfc39bafcb2f02d4fdd440edca3fbd2477c29fb8ca44ca4daf4cea87a63"
+
+
+def test_c_mirror_is_told_about_changes_to_the_metadata_reads():
+    from newsclean._extract import metadata
+
+    functions = (
+        metadata._read_page,
+        metadata._scan,
+        metadata._listed,
+        metadata._add_meta,
+        metadata._time_facts,
+        metadata._byline_nodes,
+        metadata._byline_text_nodes,
+        metadata._inside_comments,
+    )
+    data = (
+        metadata._SCAN_SELECTOR,
+        metadata._DATELINE_PARTS,
+        metadata._KEY_ATTRS,
+        metadata._TIME_QUERY,
+        metadata._BYLINE_SELECTOR,
+        metadata._BYLINE_TEXT_SELECTOR,
+    )
+    source = "".join(inspect.getsource(item) for item in functions) + repr(data)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == META_MIRRORED, (
+        "metadata.py's reads changed: mirror the change in src/newsclean/_extract/_speedups.c "
+        "(meta_scan), run benchmarks/parity.py, then set META_MIRRORED to " + digest
+    )

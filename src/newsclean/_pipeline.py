@@ -347,7 +347,7 @@ def run_pipeline(
     clock.lap("decode")
     tree = parse_html(text)
     clock.lap("parse")
-    md = harvest_metadata(tree, url=url, vocab=vocab)
+    md = harvest_metadata(tree, url=url, vocab=vocab, speedups=speedups_module())
     clock.lap("metadata")
     # the page as its readers see it, for "does the page show this date?": read without
     # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM

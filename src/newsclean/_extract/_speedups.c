@@ -2564,6 +2564,784 @@ speedups_configure(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- the metadata walk (metadata.py) ------------------------------------------------- */
+
+/* metadata.py is the reference: _read_page's Python branch (_scan, _time_facts,
+ * _byline_nodes, _byline_text_nodes, _inside_comments) is mirrored here by one pre-order walk
+ * that lists each element as lexbor's queries would: once per selector of a list it matches
+ * (selectors.c: type selectors compare the local name in any namespace; attribute selectors
+ * read the element's first attribute of that name and compare case-sensitively, except the
+ * HTML attributes lexbor compares ASCII case-insensitively on HTML elements, `type` and `rel`
+ * among those read here; class selectors fold ASCII case in quirks mode;
+ * :lexbor-contains(... i) looks for the needle, folding ASCII case, in each child text node).
+ * Texts come back as selectolax gives them (node_text: collapsed_text(node, " ")). */
+
+/* dom/interfaces/document.h (leading fields): the compat mode class selectors depend on */
+typedef struct {
+    lxb_dom_node_t node;
+    int compat_mode; /* lxb_dom_document_cmode_t */
+} meta_document_t;
+
+enum { META_CMODE_QUIRKS = 0x01, META_NS_HTML = 0x02 }; /* document.h, ns/const.h */
+
+/* The tags the walk names, in the order of META_TAGS (their lexbor ids: meta_configure). */
+enum {
+    MT_META,
+    MT_SCRIPT,
+    MT_H1,
+    MT_TITLE,
+    MT_HTML,
+    MT_LINK,
+    MT_TIME,
+    MT_A,
+    MT_ADDRESS,
+    MT_FOOTER,
+    MT_ASIDE,
+    MT_P, /* MT_P .. MT_STRONG: the :is() list of the byline text selectors */
+    MT_SPAN,
+    MT_DIV,
+    MT_LI,
+    MT_SMALL,
+    MT_EM,
+    MT_STRONG,
+    MT_COUNT,
+};
+static const char *const META_TAG_NAMES[MT_COUNT] = {
+    "meta",    "script", "h1",    "title", "html", "link", "time",  "a",     "address",
+    "footer",  "aside",  "p",     "span",  "div",  "li",   "small", "em",    "strong",
+};
+static uintptr_t meta_tags[MT_COUNT];
+static int meta_configured = 0;
+
+/* The attributes the queries read: the first of each name (as selectors.c finds it). */
+enum {
+    MA_CLASS,
+    MA_ID,
+    MA_ITEMPROP,
+    MA_REL,
+    MA_HREF,
+    MA_CONTENT,
+    MA_TYPE,
+    MA_DATETIME,
+    MA_TESTID,
+    MA_PROPERTY,
+    MA_NAME,
+    MA_HTTP_EQUIV,
+    MA_PUBDATE,
+    MA_COUNT,
+};
+static const char *const META_ATTR_NAMES[MA_COUNT] = {
+    "class",   "id",       "itemprop",    "rel",  "href",       "content", "type",
+    "datetime", "data-testid", "property", "name", "http-equiv", "pubdate",
+};
+
+static size_t meta_attr_lengths[MA_COUNT]; /* strlen of each name (meta_configure) */
+
+typedef struct {
+    unsigned int present; /* bit k: a->value[k] is set (the attribute is there) */
+    Value value[MA_COUNT]; /* data NULL: valueless */
+} MetaAttrs;
+
+static const Value META_NO_VALUE = {NULL, 0};
+
+static void
+meta_attrs(lxb_dom_node_t *node, MetaAttrs *a)
+{
+    a->present = 0;
+    for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr; attr != NULL;
+         attr = attr->next) {
+        size_t length = 0;
+        const lxb_char_t *name = attr_qualified_name(attr, &length);
+        if (name == NULL) {
+            continue;
+        }
+        for (int k = 0; k < MA_COUNT; k++) {
+            if (!(a->present & (1u << k)) && meta_attr_lengths[k] == length &&
+                memcmp(name, META_ATTR_NAMES[k], length) == 0) {
+                a->present |= 1u << k;
+                a->value[k].length = 0;
+                a->value[k].data = attr_value(attr, &a->value[k].length);
+                break;
+            }
+        }
+    }
+}
+
+static inline int
+meta_has(const MetaAttrs *a, int k)
+{
+    return (a->present >> k) & 1;
+}
+
+/* the attribute's value; data NULL when absent or valueless */
+static inline const Value *
+meta_value(const MetaAttrs *a, int k)
+{
+    return meta_has(a, k) ? &a->value[k] : &META_NO_VALUE;
+}
+
+/* [name=text]: the value (valueless: "") equals text; ASCII case folded when nocase */
+static int
+meta_equals(const MetaAttrs *a, int k, const char *text, int nocase)
+{
+    size_t length = strlen(text);
+    if (!meta_has(a, k)) {
+        return 0;
+    }
+    const Value *value = &a->value[k];
+    if (value->data == NULL) {
+        return length == 0;
+    }
+    if (value->length != length) {
+        return 0;
+    }
+    return nocase ? PyOS_strnicmp((const char *)value->data, text, length) == 0
+                  : memcmp(value->data, text, length) == 0;
+}
+
+/* Whether `needle` is in data[0:length], case-sensitively (bytes_contain, through memchr:
+ * the walk asks this of every class attribute several times) */
+static int
+meta_find_n(const lxb_char_t *data, size_t length, const char *needle, size_t n)
+{
+    if (data == NULL || n == 0 || n > length) {
+        return 0;
+    }
+    const lxb_char_t *end = data + length - n + 1;
+    for (const lxb_char_t *at = data; at < end; at++) {
+        at = memchr(at, needle[0], (size_t)(end - at));
+        if (at == NULL) {
+            return 0;
+        }
+        size_t k = 1;
+        while (k < n && at[k] == (lxb_char_t)needle[k]) {
+            k++;
+        }
+        if (k == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* meta_find_n for a string literal */
+#define meta_find(data, length, needle) meta_find_n((data), (length), (needle), sizeof(needle) - 1)
+
+/* [name*=text], case-sensitive */
+static inline int
+meta_contains_n(const MetaAttrs *a, int k, const char *text, size_t n)
+{
+    const Value *value = meta_value(a, k);
+    return meta_find_n(value->data, value->length, text, n);
+}
+#define meta_contains(a, k, text) meta_contains_n((a), (k), (text), sizeof(text) - 1)
+
+static inline int
+meta_space(lxb_char_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+/* .token: a whitespace-separated token of the class attribute (ASCII case folded in quirks
+ * mode), as lxb_selectors_match_class */
+static int
+meta_class_token(const MetaAttrs *a, const char *token, int quirks)
+{
+    const Value *value = meta_value(a, MA_CLASS);
+    const lxb_char_t *data = value->data;
+    size_t length = value->length, n = strlen(token);
+    if (data == NULL || n > length) {
+        return 0;
+    }
+    if (!quirks) {
+        /* the token's occurrences, through memchr: class values can be long */
+        const lxb_char_t *end = data + length - n + 1;
+        for (const lxb_char_t *at = data; at < end; at++) {
+            at = memchr(at, token[0], (size_t)(end - at));
+            if (at == NULL) {
+                return 0;
+            }
+            if (memcmp(at, token, n) == 0 && (at == data || meta_space(at[-1])) &&
+                (at + n == data + length || meta_space(at[n]))) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    size_t start = 0;
+    for (size_t at = 0; at <= length; at++) {
+        if (at < length && !meta_space(data[at])) {
+            continue;
+        }
+        if (at - start == n && PyOS_strnicmp((const char *)data + start, token, n) == 0) {
+            return 1;
+        }
+        start = at + 1;
+    }
+    return 0;
+}
+
+static inline int
+meta_tag(const lxb_dom_node_t *node, int tag)
+{
+    return node->local_name == meta_tags[tag];
+}
+
+/* lexbor compares these attributes ASCII case-insensitively on HTML elements */
+static inline int
+meta_html_nocase(const lxb_dom_node_t *node)
+{
+    return node->ns == META_NS_HTML;
+}
+
+/* script[type="application/ld+json"] */
+static int
+meta_is_jsonld(lxb_dom_node_t *node, const MetaAttrs *a)
+{
+    return meta_tag(node, MT_SCRIPT) &&
+           meta_equals(a, MA_TYPE, "application/ld+json", meta_html_nocase(node));
+}
+
+/* link[rel=canonical][href] */
+static int
+meta_is_canonical(lxb_dom_node_t *node, const MetaAttrs *a)
+{
+    return meta_tag(node, MT_LINK) && meta_equals(a, MA_REL, "canonical", meta_html_nocase(node)) &&
+           meta_has(a, MA_HREF);
+}
+
+/* _DATELINE_PARTS, in order */
+enum { MD_ITEMPROP, MD_LOWER, MD_UPPER, MD_BYLINE, MD_COUNT };
+
+static int
+meta_dateline_part(const MetaAttrs *a, int part)
+{
+    switch (part) {
+    case MD_ITEMPROP:
+        return meta_equals(a, MA_ITEMPROP, "dateline", 0);
+    case MD_LOWER:
+        return meta_contains(a, MA_CLASS, "dateline");
+    case MD_UPPER:
+        return meta_contains(a, MA_CLASS, "Dateline");
+    default:
+        return meta_contains(a, MA_CLASS, "byline");
+    }
+}
+
+typedef int (*MetaTest)(lxb_dom_node_t *node, const MetaAttrs *a, int arg);
+
+static int
+meta_test_part(lxb_dom_node_t *node, const MetaAttrs *a, int part)
+{
+    (void)node;
+    return meta_dateline_part(a, part);
+}
+
+static int
+meta_test_jsonld(lxb_dom_node_t *node, const MetaAttrs *a, int arg)
+{
+    (void)arg;
+    return meta_is_jsonld(node, a);
+}
+
+static int
+meta_test_canonical(lxb_dom_node_t *node, const MetaAttrs *a, int arg)
+{
+    (void)arg;
+    return meta_is_canonical(node, a);
+}
+
+/* node.css_matches(selector): the node or an element below it passes the test */
+static int
+meta_matches(lxb_dom_node_t *root, MetaTest test, int arg)
+{
+    for (lxb_dom_node_t *node = root; node != NULL;
+         node = node == root ? root->first_child : next_in(node, root)) {
+        if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+            continue;
+        }
+        MetaAttrs a;
+        meta_attrs(node, &a);
+        if (test(node, &a, arg)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* How often tree.css(_BYLINE_SELECTOR) lists the element */
+static const char *const META_BYLINE_HREFS[] = {
+    "/author/",       "/authors/",      "/writer/", "/writers/",
+    "/contributor/", "/contributors/", "/byline/",
+};
+
+enum { META_BYLINE_HREF_COUNT = sizeof(META_BYLINE_HREFS) / sizeof(META_BYLINE_HREFS[0]) };
+
+/* How many of META_BYLINE_HREFS the href holds: one pass over its slashes */
+static Py_ssize_t
+meta_href_hits(const Value *href)
+{
+    const lxb_char_t *data = href->data;
+    if (data == NULL) {
+        return 0;
+    }
+    const lxb_char_t *end = data + href->length;
+    unsigned int found = 0;
+    for (const lxb_char_t *at = data; at < end; at++) {
+        at = memchr(at, '/', (size_t)(end - at));
+        if (at == NULL) {
+            break;
+        }
+        for (int k = 0; k < META_BYLINE_HREF_COUNT; k++) {
+            size_t n = strlen(META_BYLINE_HREFS[k]);
+            if (!(found & (1u << k)) && (size_t)(end - at) >= n &&
+                memcmp(at, META_BYLINE_HREFS[k], n) == 0) {
+                found |= 1u << k;
+            }
+        }
+    }
+    Py_ssize_t hits = 0;
+    for (; found; found &= found - 1) {
+        hits++;
+    }
+    return hits;
+}
+
+static Py_ssize_t
+meta_byline_hits(lxb_dom_node_t *node, const MetaAttrs *a, int quirks, int line)
+{
+    Py_ssize_t hits = meta_equals(a, MA_REL, "author", meta_html_nocase(node)) +
+                      meta_equals(a, MA_ITEMPROP, "author", 0) +
+                      (line && meta_contains(a, MA_CLASS, "byline")) +
+                      meta_contains(a, MA_CLASS, "author") +
+                      meta_contains(a, MA_ID, "byline") + meta_contains(a, MA_ID, "author") +
+                      meta_contains(a, MA_TESTID, "byline") +
+                      meta_contains(a, MA_TESTID, "author") +
+                      meta_class_token(a, "writer", quirks) + meta_class_token(a, "by", quirks);
+    if (meta_tag(node, MT_A)) {
+        hits += meta_href_hits(meta_value(a, MA_HREF));
+    }
+    return hits;
+}
+
+enum { MB_WRITTEN = 1, MB_POSTED = 2, MB_BY = 4 };
+
+/* Which of "written by", "posted by" and "by " (ASCII case folded, as lexbor's
+ * :lexbor-contains(... i)) are in the text: all three hold "by", so its "y"s and "Y"s are
+ * found by memchr (body text is most of a page's bytes) and each is checked */
+static int
+meta_by_needles(const lxb_char_t *s, size_t length)
+{
+    static const lxb_char_t letters[] = {'y', 'Y'};
+    int found = 0;
+    const lxb_char_t *end = s + length;
+    for (int pass = 0; pass < 2 && found != (MB_WRITTEN | MB_POSTED | MB_BY); pass++) {
+        for (const lxb_char_t *y = s + 1; y < end; y++) {
+            y = memchr(y, letters[pass], (size_t)(end - y));
+            if (y == NULL) {
+                break;
+            }
+            if ((y[-1] | 0x20) != 'b') { /* | 0x20 folds "B", and only it, onto "b" */
+                continue;
+            }
+            size_t at = (size_t)(y - s);
+            if (y + 1 < end && y[1] == ' ') {
+                found |= MB_BY;
+            }
+            if (at >= 9 && PyOS_strnicmp((const char *)y - 9, "written ", 8) == 0) {
+                found |= MB_WRITTEN;
+            }
+            if (at >= 8 && PyOS_strnicmp((const char *)y - 8, "posted ", 7) == 0) {
+                found |= MB_POSTED;
+            }
+        }
+    }
+    return found;
+}
+
+/* How often tree.css(_BYLINE_TEXT_SELECTOR) lists the element */
+static Py_ssize_t
+meta_byline_text_hits(lxb_dom_node_t *node)
+{
+    int address = meta_tag(node, MT_ADDRESS), listed = address;
+    for (int tag = MT_P; tag <= MT_STRONG && !listed; tag++) {
+        listed = meta_tag(node, tag);
+    }
+    if (!listed) {
+        return 0;
+    }
+    int found = 0;
+    for (lxb_dom_node_t *child = node->first_child; child != NULL; child = child->next) {
+        const lexbor_str_t *str = text_data(child);
+        if (str != NULL) {
+            found |= meta_by_needles(str->data, str->length);
+        }
+    }
+    if (address) {
+        return (found & MB_BY) != 0;
+    }
+    return ((found & MB_WRITTEN) != 0) + ((found & MB_POSTED) != 0) + ((found & MB_BY) != 0);
+}
+
+/* attr(node, name) as a str: "" when absent or valueless */
+static PyObject *
+meta_attr(lxb_dom_node_t *node, const char *name)
+{
+    PyObject *value = attribute(node, name, 0, 0);
+    if (value == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (value == NULL || value == Py_None) {
+        Py_XDECREF(value);
+        return Py_NewRef(str_empty);
+    }
+    return value;
+}
+
+/* node.attributes.get(name), the last attribute of that exact name: None when absent */
+static PyObject *
+meta_attributes_get(lxb_dom_node_t *node, const char *name)
+{
+    PyObject *value = attribute(node, name, 1, 1);
+    if (value == NULL && !PyErr_Occurred()) {
+        Py_RETURN_NONE;
+    }
+    return value;
+}
+
+/* (content, property, name, itemprop, http-equiv) as node.attributes gives them */
+static PyObject *
+meta_tag_values(lxb_dom_node_t *node)
+{
+    static const char *const names[] = {"content", "property", "name", "itemprop", "http-equiv"};
+    PyObject *out = PyTuple_New(5);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < 5; k++) {
+        PyObject *value = meta_attributes_get(node, names[k]);
+        if (value == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(out, k, value);
+    }
+    return out;
+}
+
+/* _time_facts for one node: (attr datetime or attr content or node_text, marker, pubdate) */
+static PyObject *
+meta_time_facts(lxb_dom_node_t *node, const MetaAttrs *a)
+{
+    PyObject *raw = meta_attr(node, "datetime");
+    if (raw != NULL && PyUnicode_GET_LENGTH(raw) == 0) {
+        Py_SETREF(raw, meta_attr(node, "content"));
+    }
+    if (raw != NULL && PyUnicode_GET_LENGTH(raw) == 0) {
+        Py_SETREF(raw, collapsed_text(node, " "));
+    }
+    PyObject *cls = meta_attr(node, "class");
+    PyObject *itemprop = meta_attr(node, "itemprop");
+    PyObject *pubdate = meta_attr(node, "pubdate");
+    PyObject *out = NULL;
+    if (raw != NULL && cls != NULL && itemprop != NULL && pubdate != NULL) {
+        PyObject *marker = PyUnicode_FromFormat("%U %U %U", cls, itemprop, pubdate);
+        if (marker != NULL) {
+            lxb_dom_attr_t *found = NULL; /* attrs.get: the first of the name, any case */
+            for (lxb_dom_attr_t *attr = ((lxb_dom_element_t *)node)->first_attr;
+                 attr != NULL && found == NULL; attr = attr->next) {
+                size_t length = 0;
+                const lxb_char_t *name = attr_qualified_name(attr, &length);
+                if (name != NULL && length == 7 && PyOS_strnicmp((const char *)name, "pubdate", 7) == 0) {
+                    found = attr;
+                }
+            }
+            size_t length = 0;
+            int has = found != NULL && attr_value(found, &length) != NULL;
+            out = Py_BuildValue("(NNO)", Py_NewRef(raw), marker, has ? Py_True : Py_False);
+        }
+    }
+    (void)a;
+    Py_XDECREF(raw);
+    Py_XDECREF(cls);
+    Py_XDECREF(itemprop);
+    Py_XDECREF(pubdate);
+    return out;
+}
+
+static int
+meta_append(PyObject *list, PyObject *item)
+{
+    if (item == NULL) {
+        return -1;
+    }
+    int status = PyList_Append(list, item);
+    Py_DECREF(item);
+    return status;
+}
+
+/* [mem_id, hits] appended to list */
+static int
+meta_append_listing(PyObject *list, lxb_dom_node_t *node, Py_ssize_t hits)
+{
+    if (meta_append(list, PyLong_FromUnsignedLongLong((uintptr_t)node)) < 0) {
+        return -1;
+    }
+    return meta_append(list, PyLong_FromSsize_t(hits));
+}
+
+/* meta_scan(root_id, h1s_read, datelines_read): metadata._read_page's values in one walk,
+ * (metas, scripts, h1_texts, title, language, canonical, datelines, times, bylines,
+ * byline_texts) with bylines and byline_texts as [mem_id, hits, ...]. */
+static PyObject *
+speedups_meta_scan(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    Py_ssize_t h1s_read, datelines_read;
+    if (!PyArg_ParseTuple(args, "Knn:meta_scan", &root_id, &h1s_read, &datelines_read)) {
+        return NULL;
+    }
+    if (!meta_configured) {
+        PyErr_SetString(PyExc_RuntimeError, "meta_configure() was not called");
+        return NULL;
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    const meta_document_t *document = (const meta_document_t *)root->owner_document;
+    int quirks = document != NULL && document->compat_mode == META_CMODE_QUIRKS;
+    PyObject *metas = PyList_New(0), *scripts = PyList_New(0), *h1s = PyList_New(0),
+             *datelines = PyList_New(0), *times = PyList_New(0), *bylines = PyList_New(0),
+             *texts = PyList_New(0);
+    PyObject *title = NULL, *language = NULL, *canonical = NULL, *result = NULL;
+    int seen_html = 0;
+    Py_ssize_t dateline_count = 0;
+    if (metas == NULL || scripts == NULL || h1s == NULL || datelines == NULL || times == NULL ||
+        bylines == NULL || texts == NULL) {
+        goto done;
+    }
+    for (lxb_dom_node_t *node = root; node != NULL;
+         node = node == root ? root->first_child : next_in(node, root)) {
+        if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+            continue;
+        }
+        MetaAttrs a;
+        meta_attrs(node, &a);
+        int is_meta = meta_tag(node, MT_META) && meta_has(&a, MA_CONTENT);
+        int tag_h1 = meta_tag(node, MT_H1), tag_title = meta_tag(node, MT_TITLE),
+            tag_html = meta_tag(node, MT_HTML);
+        int line = meta_contains(&a, MA_CLASS, "line"); /* in each dateline class needle */
+        int scanned = is_meta || meta_is_jsonld(node, &a) || tag_h1 || tag_title || tag_html ||
+                      meta_is_canonical(node, &a) || meta_equals(&a, MA_ITEMPROP, "dateline", 0) ||
+                      line;
+        if (scanned) {
+            /* _scan's body, per tag */
+            int jsonld = -1, canonical_link = -1; /* css_matches, asked at most once */
+            if (is_meta) {
+                if (meta_append(metas, meta_tag_values(node)) < 0) {
+                    goto done;
+                }
+            }
+            else if (tag_h1) {
+                if (PyList_GET_SIZE(h1s) < h1s_read) {
+                    PyObject *text = collapsed_text(node, " ");
+                    if (text == NULL) {
+                        goto done;
+                    }
+                    if (PyUnicode_GET_LENGTH(text) > 0 && PyList_Append(h1s, text) < 0) {
+                        Py_DECREF(text);
+                        goto done;
+                    }
+                    Py_DECREF(text);
+                }
+            }
+            else if (tag_title) {
+                if (title == NULL && (title = collapsed_text(node, " ")) == NULL) {
+                    goto done;
+                }
+            }
+            else if (tag_html) {
+                if (!seen_html) {
+                    seen_html = 1;
+                    if ((language = meta_attr(node, "lang")) == NULL) {
+                        goto done;
+                    }
+                }
+            }
+            else if (meta_tag(node, MT_SCRIPT)) {
+                jsonld = meta_matches(node, meta_test_jsonld, 0);
+                if (jsonld) {
+                    Buffer b = {NULL, 0, 0};
+                    if (gather_text(&b, node, "") < 0) {
+                        buffer_free(&b);
+                        goto done;
+                    }
+                    PyObject *text =
+                        PyUnicode_DecodeUTF8(b.data ? b.data : "", b.size, "replace");
+                    buffer_free(&b);
+                    if (meta_append(scripts, text) < 0) {
+                        goto done;
+                    }
+                }
+            }
+            else if (meta_tag(node, MT_LINK) && canonical == NULL) {
+                canonical_link = meta_matches(node, meta_test_canonical, 0);
+                if (canonical_link && (canonical = meta_attr(node, "href")) == NULL) {
+                    goto done;
+                }
+            }
+            /* a dateline candidate, once per dateline selector it (or a descendant) matches;
+             * _listed: only nodes a selector of the query as first written lists itself */
+            const Value *cls = meta_value(&a, MA_CLASS);
+            int maybe = (line && (meta_find(cls->data, cls->length, "ateline") ||
+                                  meta_find(cls->data, cls->length, "byline"))) ||
+                        meta_has(&a, MA_ITEMPROP);
+            if (maybe && dateline_count < datelines_read) {
+                int listed = (line && (meta_find(cls->data, cls->length, "dateline") ||
+                                       meta_find(cls->data, cls->length, "Dateline") ||
+                                       meta_find(cls->data, cls->length, "byline"))) ||
+                             meta_equals(&a, MA_ITEMPROP, "dateline", 0) || tag_h1 || tag_title || tag_html || is_meta;
+                if (!listed && meta_tag(node, MT_SCRIPT)) {
+                    listed = jsonld >= 0 ? jsonld : meta_matches(node, meta_test_jsonld, 0);
+                }
+                if (!listed && meta_tag(node, MT_LINK)) {
+                    listed = canonical_link >= 0 ? canonical_link
+                                                 : meta_matches(node, meta_test_canonical, 0);
+                }
+                for (int part = 0; listed && part < MD_COUNT; part++) {
+                    if (dateline_count < datelines_read &&
+                        meta_matches(node, meta_test_part, part)) {
+                        dateline_count++;
+                        if (meta_append(datelines, collapsed_text(node, " ")) < 0) {
+                            goto done;
+                        }
+                    }
+                }
+            }
+        }
+        if ((meta_tag(node, MT_TIME) && meta_has(&a, MA_DATETIME)) ||
+            meta_equals(&a, MA_ITEMPROP, "datePublished", 0)) {
+            if (meta_append(times, meta_time_facts(node, &a)) < 0) {
+                goto done;
+            }
+        }
+        Py_ssize_t hits = meta_byline_hits(node, &a, quirks, line);
+        if (hits > 0 && meta_append_listing(bylines, node, hits) < 0) {
+            goto done;
+        }
+        hits = meta_byline_text_hits(node);
+        if (hits > 0 && meta_append_listing(texts, node, hits) < 0) {
+            goto done;
+        }
+    }
+    result = Py_BuildValue("(OOOOOOOOOO)", metas, scripts, h1s, title ? title : str_empty,
+                           language ? language : str_empty, canonical ? canonical : str_empty,
+                           datelines, times, bylines, texts);
+done:
+    Py_XDECREF(metas);
+    Py_XDECREF(scripts);
+    Py_XDECREF(h1s);
+    Py_XDECREF(datelines);
+    Py_XDECREF(times);
+    Py_XDECREF(bylines);
+    Py_XDECREF(texts);
+    Py_XDECREF(title);
+    Py_XDECREF(language);
+    Py_XDECREF(canonical);
+    return result;
+}
+
+/* meta_text(mem_id): node_text(node) */
+static PyObject *
+speedups_meta_text(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long mem_id;
+    if (!PyArg_ParseTuple(args, "K:meta_text", &mem_id)) {
+        return NULL;
+    }
+    return collapsed_text(node_at(mem_id), " ");
+}
+
+/* Whether "comment" is in f"{class} {id}".casefold(): bytes when both are ASCII, else str */
+static int
+meta_comment_marker(lxb_dom_node_t *node)
+{
+    PyObject *cls = meta_attr(node, "class");
+    PyObject *id = cls != NULL ? meta_attr(node, "id") : NULL;
+    int found = -1;
+    if (id != NULL) {
+        PyObject *marker = PyUnicode_FromFormat("%U %U", cls, id);
+        PyObject *folded = marker != NULL ? PyObject_CallMethod(marker, "casefold", NULL) : NULL;
+        if (folded != NULL) {
+            PyObject *needle = PyUnicode_FromString("comment");
+            found = needle != NULL ? PySequence_Contains(folded, needle) : -1;
+            Py_XDECREF(needle);
+        }
+        Py_XDECREF(marker);
+        Py_XDECREF(folded);
+    }
+    Py_XDECREF(cls);
+    Py_XDECREF(id);
+    return found;
+}
+
+/* meta_inside_comments(mem_id, levels): metadata._inside_comments */
+static PyObject *
+speedups_meta_inside_comments(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long mem_id;
+    Py_ssize_t levels;
+    if (!PyArg_ParseTuple(args, "Kn:meta_inside_comments", &mem_id, &levels)) {
+        return NULL;
+    }
+    lxb_dom_node_t *parent = node_at(mem_id)->parent;
+    for (Py_ssize_t hops = 0; parent != NULL && hops < levels; hops++) {
+        if (parent->type == LXB_DOM_NODE_TYPE_ELEMENT) {
+            if (meta_tag(parent, MT_FOOTER) || meta_tag(parent, MT_ASIDE)) {
+                Py_RETURN_TRUE;
+            }
+            int found = meta_comment_marker(parent);
+            if (found < 0) {
+                return NULL;
+            }
+            if (found) {
+                Py_RETURN_TRUE;
+            }
+        }
+        parent = parent->parent;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* meta_configure(tag_id_of): tag_id_of(name) is lexbor's id of the tag, for each the walk
+ * names (the loader reads them off nodes it creates) */
+static PyObject *
+speedups_meta_configure(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *tag_id_of;
+    if (!PyArg_ParseTuple(args, "O:meta_configure", &tag_id_of)) {
+        return NULL;
+    }
+    for (int k = 0; k < MT_COUNT; k++) {
+        PyObject *id = PyObject_CallFunction(tag_id_of, "s", META_TAG_NAMES[k]);
+        if (id == NULL) {
+            return NULL;
+        }
+        meta_tags[k] = (uintptr_t)PyLong_AsUnsignedLongLong(id);
+        Py_DECREF(id);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    for (int k = 0; k < MA_COUNT; k++) {
+        meta_attr_lengths[k] = strlen(META_ATTR_NAMES[k]);
+    }
+    meta_configured = 1;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"configure", speedups_configure, METH_VARARGS,
      "Set lexbor's function addresses, the text node id and the tag tables."},
@@ -2583,6 +3361,13 @@ static PyMethodDef speedups_methods[] = {
     {"tag_id", speedups_tag_id, METH_VARARGS, "tag_id(mem_id) -> int: lexbor's tag id."},
     {"describe", speedups_describe, METH_VARARGS,
      "describe(root_id) -> list: the subtree as the self-test compares it."},
+    {"meta_configure", speedups_meta_configure, METH_VARARGS,
+     "meta_configure(tag_id_of): lexbor's ids of the tags the metadata walk names."},
+    {"meta_scan", speedups_meta_scan, METH_VARARGS,
+     "meta_scan(root_id, h1s_read, datelines_read) -> tuple: metadata._read_page's values."},
+    {"meta_text", speedups_meta_text, METH_VARARGS, "meta_text(mem_id) -> str: node_text."},
+    {"meta_inside_comments", speedups_meta_inside_comments, METH_VARARGS,
+     "meta_inside_comments(mem_id, levels) -> bool: metadata._inside_comments."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,9 +8,11 @@ Twitter cards, Dublin Core and other ``<meta>`` names, then the page (``<h1>``, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
+from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -176,6 +178,109 @@ class _Scan:
     datelines: list[LexborNode] = field(default_factory=list)
 
 
+# harvest_metadata reads the text of this many dateline listings and non-empty <h1>s.
+DATELINES_READ = 5
+H1S_READ = 5
+# How far up _inside_comments looks for a comment section around a byline.
+COMMENT_LEVELS = 12
+# A byline candidate: its text, and whether it sits in a comment section (asked only of the
+# candidates whose text passes, as it costs a walk up the tree).
+_Candidate = tuple[str, Callable[[], bool]]
+# What the time query tells of a node: the date text, its class/itemprop/pubdate marker, and
+# whether it carries a pubdate attribute with a value.
+_TimeFacts = tuple[str, str, bool]
+
+
+@dataclass(slots=True)
+class _Page:
+    """What harvest_metadata reads off the tree, as plain values: built by the Python functions
+    below (the reference) or by ``_speedups.meta_scan`` in one walk (see :func:`_read_page`)."""
+
+    meta: dict[str, list[str]]
+    scripts: list[str]  # the text of each JSON-LD script
+    h1_texts: list[str]  # the first H1S_READ non-empty <h1> texts
+    title: str  # the first <title>'s text
+    language: str  # <html lang>
+    canonical: str  # the canonical link's href, stripped
+    datelines: list[str]  # the texts of the first DATELINES_READ dateline candidates
+    times: Iterable[_TimeFacts]  # the nodes of the time query, in order
+    bylines: Iterable[_Candidate]  # tree.css(_BYLINE_SELECTOR), in order
+    byline_texts: Iterable[_Candidate]  # tree.css(_BYLINE_TEXT_SELECTOR), in order
+
+
+def _read_page(tree: LexborHTMLParser, speedups: ModuleType | None) -> _Page:
+    """The page's metadata sources, from the C walk when it runs, else from lexbor's queries.
+
+    The C walk (``_speedups.meta_scan``) visits every element once and classifies it as the
+    queries below would list it; the Python functions stay the reference it mirrors.
+    """
+    root = tree.root
+    if speedups is not None and root is not None:
+        return _fast_page(speedups, root)
+    scan = _scan(tree)
+    h1_texts = [t for t in (node_text(h) for h in scan.h1s) if t][:H1S_READ]
+    return _Page(
+        meta=scan.meta,
+        scripts=[script.text(deep=True) for script in scan.scripts],
+        h1_texts=h1_texts,
+        title=node_text(scan.title) if scan.title is not None else "",
+        language=attr(scan.html, "lang") if scan.html is not None else "",
+        canonical=attr(scan.canonical, "href").strip() if scan.canonical is not None else "",
+        datelines=[node_text(n) for n in scan.datelines[:DATELINES_READ]],
+        times=_time_facts(tree),
+        bylines=((node_text(n), partial(_inside_comments, n)) for n in _byline_nodes(tree)),
+        byline_texts=(
+            (node_text(n), partial(_inside_comments, n)) for n in _byline_text_nodes(tree)
+        ),
+    )
+
+
+def _fast_page(speedups: ModuleType, root: LexborNode) -> _Page:
+    """:func:`_read_page` from ``_speedups.meta_scan``: one walk, texts read in C."""
+    (metas, scripts, h1_texts, title, language, canonical, datelines, times, bylines, texts) = (
+        speedups.meta_scan(root.mem_id, H1S_READ, DATELINES_READ)
+    )
+    meta: dict[str, list[str]] = {}
+    for content, *keys in metas:
+        _add_meta(meta, content, keys)
+    return _Page(
+        meta=meta,
+        scripts=scripts,
+        h1_texts=h1_texts,
+        title=title,
+        language=language,
+        canonical=canonical.strip(),
+        datelines=datelines,
+        times=times,
+        bylines=_fast_candidates(speedups, root, bylines),
+        byline_texts=_fast_candidates(speedups, root, texts),
+    )
+
+
+def _fast_candidates(
+    speedups: ModuleType, root: LexborNode, listing: list[int]
+) -> Iterator[_Candidate]:
+    """Byline candidates from ``[mem_id, repeats, ...]``, their texts read as they are asked.
+
+    ``root`` is held while they are: its parser owns the nodes the mem_ids point at.
+    """
+    for at in range(0, len(listing), 2):
+        mem_id = listing[at]
+        text: str = speedups.meta_text(mem_id)
+        inside = partial(speedups.meta_inside_comments, mem_id, COMMENT_LEVELS)
+        for _ in range(listing[at + 1]):
+            yield text, inside
+
+
+def _add_meta(meta: dict[str, list[str]], content: str | None, keys: list[str | None]) -> None:
+    """File a ``<meta content>`` under each of its key attributes (``_KEY_ATTRS``' values)."""
+    content = (content or "").strip()
+    if content:
+        for key in keys:
+            if key and (key := key.strip().casefold()):
+                meta.setdefault(key, []).append(content)
+
+
 def _scan(tree: LexborHTMLParser) -> _Scan:
     """One query for meta tags, JSON-LD, ``<h1>``, ``<title>``, ``<html>``, canonical link and
     dateline candidates; the same nodes, in the same order, as one query per selector.
@@ -195,12 +300,7 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
         tag = node.tag
         attrs = node.attributes
         if tag == "meta" and "content" in attrs:
-            content = (attrs["content"] or "").strip()
-            if content:
-                for key_attr in _KEY_ATTRS:
-                    key = attrs.get(key_attr)
-                    if key and (key := key.strip().casefold()):
-                        meta.setdefault(key, []).append(content)
+            _add_meta(meta, attrs["content"], [attrs.get(key) for key in _KEY_ATTRS])
         elif tag == "h1":
             scan.h1s.append(node)
         elif tag == "title":
@@ -328,24 +428,24 @@ def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str
     return title
 
 
-def _byline_authors(tree: LexborHTMLParser, vocab: Vocabulary) -> tuple[list[str], str | None]:
+def _byline_authors(
+    bylines: Iterable[_Candidate], byline_texts: Iterable[_Candidate], vocab: Vocabulary
+) -> tuple[list[str], str | None]:
     """Names from the first byline-like element in the page that yields any."""
     agency: str | None = None
-    for checked, node in enumerate(_byline_nodes(tree)):
+    for checked, (text, in_comments) in enumerate(bylines):
         if checked >= 40:
             break
-        text = node_text(node)
-        if not 2 <= len(text) <= 100 or _inside_comments(node):
+        if not 2 <= len(text) <= 100 or in_comments():
             continue
         names, found_agency = split_authors(text, vocab)
         agency = agency or found_agency
         if names:
             return names, agency
-    for checked, node in enumerate(_byline_text_nodes(tree)):
+    for checked, (text, in_comments) in enumerate(byline_texts):
         if checked >= 40:
             break
-        text = node_text(node)
-        if len(text) > 80 or not _BYLINE_START.match(text) or _inside_comments(node):
+        if len(text) > 80 or not _BYLINE_START.match(text) or in_comments():
             continue
         names, found_agency = split_authors(text, vocab)
         agency = agency or found_agency
@@ -390,7 +490,7 @@ def _byline_text_nodes(tree: LexborHTMLParser) -> Iterator[LexborNode]:
 def _inside_comments(node: LexborNode) -> bool:
     parent = node.parent
     hops = 0
-    while parent is not None and hops < 12:
+    while parent is not None and hops < COMMENT_LEVELS:
         marker = f"{attr(parent, 'class')} {attr(parent, 'id')}".casefold()
         if "comment" in marker or parent.tag in ("footer", "aside"):
             return True
@@ -399,34 +499,53 @@ def _inside_comments(node: LexborNode) -> bool:
     return False
 
 
-def _time_published(tree: LexborHTMLParser) -> datetime | date | None:
-    best = None
-    for node in tree.css("time[datetime], [itemprop=datePublished]"):
+_TIME_QUERY = "time[datetime], [itemprop=datePublished]"
+
+
+def _time_facts(tree: LexborHTMLParser) -> Iterator[_TimeFacts]:
+    """The nodes of :data:`_TIME_QUERY`, each once, as :func:`_time_published` reads them."""
+    for node, _ in css_listings(tree, _TIME_QUERY):
         raw = attr(node, "datetime") or attr(node, "content") or node_text(node)
+        marker = f"{attr(node, 'class')} {attr(node, 'itemprop')} {attr(node, 'pubdate')}"
+        yield raw, marker, node.attrs.get("pubdate") is not None
+
+
+def _time_published(times: Iterable[_TimeFacts]) -> datetime | date | None:
+    best = None
+    for raw, marker, has_pubdate in times:
         value = parse_date(raw)
         if value is None:
             continue
-        marker = f"{attr(node, 'class')} {attr(node, 'itemprop')} {attr(node, 'pubdate')}"
-        if "publish" in marker.casefold() or node.attrs.get("pubdate") is not None:
+        if "publish" in marker.casefold() or has_pubdate:
             return value
         if best is None:
             best = value
     return best
 
 
-def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabulary) -> Metadata:
-    """Read every metadata field the page offers. Must run before the DOM is cleaned."""
-    scan = _scan(tree)
-    meta = scan.meta
+def harvest_metadata(
+    tree: LexborHTMLParser,
+    *,
+    url: str | None,
+    vocab: Vocabulary,
+    speedups: ModuleType | None = None,
+) -> Metadata:
+    """Read every metadata field the page offers. Must run before the DOM is cleaned.
+
+    ``speedups`` is the C module (``native.speedups_module()``) whose walk reads the tree in
+    one pass; without it lexbor's queries do, with the same result.
+    """
+    page = _read_page(tree, speedups)
+    meta = page.meta
     objects: list[dict[str, Any]] = []
-    for script in scan.scripts:
-        objects.extend(iter_jsonld_objects(parse_jsonld(script.text(deep=True))))
+    for script in page.scripts:
+        objects.extend(iter_jsonld_objects(parse_jsonld(script)))
     article = find_article_object(objects) or {}
     publisher = article.get("publisher")
     website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
 
     md = Metadata()
-    md.h1_texts = [t for t in (node_text(h) for h in scan.h1s) if t][:5]
+    md.h1_texts = page.h1_texts
     md.site_name = (
         _first(meta, ("og:site_name", "application-name", "twitter:site:name"))
         or _text_value(publisher)
@@ -435,8 +554,7 @@ def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabula
     if md.site_name and _URL_LIKE.match(md.site_name):
         md.site_name = None
 
-    title_node = scan.title
-    html_title = node_text(title_node) if title_node is not None else ""
+    html_title = page.title
     candidates = [
         _text_value(article.get("headline")),
         _first(
@@ -470,14 +588,14 @@ def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabula
         md.agency = md.agency or agency
         authors.extend(n for n in names if n not in authors)
     if not authors:
-        authors, agency = _byline_authors(tree, vocab)
+        authors, agency = _byline_authors(page.bylines, page.byline_texts, vocab)
         md.agency = md.agency or agency
     md.authors = authors
 
     md.published = (
         parse_date(_text_value(article.get("datePublished")))
         or parse_date(_first(meta, _PUBLISHED_META))
-        or _time_published(tree)
+        or _time_published(page.times)
         or parse_date(_text_value(article.get("dateCreated")))
     )
     md.modified = parse_date(_text_value(article.get("dateModified"))) or parse_date(
@@ -491,9 +609,8 @@ def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabula
         tags = _keywords(_first(meta, _TAG_META[1:]))
     md.tags = list(dict.fromkeys(tags))[:50]
 
-    html_node = scan.html
     md.language = (
-        (attr(html_node, "lang") if html_node is not None else "")
+        page.language
         or _text_value(article.get("inLanguage"))
         or _first(meta, ("og:locale", "content-language", "language", "dc.language"))
         or None
@@ -505,16 +622,12 @@ def harvest_metadata(tree: LexborHTMLParser, *, url: str | None, vocab: Vocabula
     image = image or _jsonld_image(article.get("image"))
     md.image = urljoin(url, image) if (image and url) else image
 
-    canonical = scan.canonical
-    href = attr(canonical, "href").strip() if canonical is not None else ""
-    href = href or (_first(meta, ("og:url",)) or "")
+    href = page.canonical or (_first(meta, ("og:url",)) or "")
     md.canonical_url = (urljoin(url, href) if url else href) or None
     if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
         md.canonical_url = None
 
-    md.dateline_candidates = [
-        text for text in (node_text(n) for n in scan.datelines[:5]) if 3 <= len(text) <= 200
-    ]
+    md.dateline_candidates = [text for text in page.datelines if 3 <= len(text) <= 200]
     body = article.get("articleBody")
     md.article_body = body if isinstance(body, str) and body.strip() else None
     types = article.get("@type")

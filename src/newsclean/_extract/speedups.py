@@ -111,6 +111,9 @@ def load(sets: Mapping[str, frozenset[str]], raw_block: type) -> Loaded:
         _speedups.configure(
             remove, element_name, attr_name, attr_value, text_id, tags, flags, raw_block
         )
+        # the metadata walk's tags (metadata.py), by lexbor's ids
+        probe = LexborHTMLParser("")
+        _speedups.meta_configure(lambda name: _speedups.tag_id(probe.create_node(name).mem_id))
         tree = LexborHTMLParser(SELF_TEST_HTML)
         root = tree.root
         assert root is not None
