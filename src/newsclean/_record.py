@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal, get_args
 
@@ -17,6 +18,7 @@ __all__ = [
     "article_json_schema",
     "make_article",
     "make_block",
+    "make_blocks",
 ]
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item", "table", "code"]
@@ -40,6 +42,13 @@ class Block(BaseModel):
 
 _BLOCK_KINDS = frozenset(get_args(BlockKind))
 _set_attribute = object.__setattr__
+# The setters of the slots every pydantic model has (``__dict__`` and three more): calling
+# them directly skips the attribute lookup ``object.__setattr__`` makes for each.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_new_object = object.__new__
 
 
 def make_block(kind: str, text: str, level: int | None = None) -> Block:
@@ -59,13 +68,44 @@ def make_block(kind: str, text: str, level: int | None = None) -> Block:
         and type(text) is str
         and (level is None or type(level) is int)
     ):
-        block = Block.__new__(Block)
-        _set_attribute(block, "__dict__", {"kind": kind, "text": text, "level": level})
-        _set_attribute(block, "__pydantic_fields_set__", {"kind", "text", "level"})
-        _set_attribute(block, "__pydantic_extra__", None)
-        _set_attribute(block, "__pydantic_private__", None)
+        block = _new_object(Block)
+        _set_dict(block, {"kind": kind, "text": text, "level": level})
+        _set_fields_set(block, {"kind", "text", "level"})
+        _set_extra(block, None)
+        _set_private(block, None)
         return block
     return Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
+
+
+def make_blocks(items: Iterable[tuple[str, str, int | None]]) -> list[Block]:
+    """``[make_block(kind, text, level) for kind, text, level in items]``, in one call.
+
+    The normalizer makes all of a page's blocks at once; one call per block was a fifth of
+    the cost of making them.
+
+    >>> make_blocks([("paragraph", "One.", None)]) == [Block(kind="paragraph", text="One.")]
+    True
+    """
+    kinds = _BLOCK_KINDS
+    new, set_dict, set_fields_set = _new_object, _set_dict, _set_fields_set
+    set_extra, set_private = _set_extra, _set_private
+    blocks: list[Block] = []
+    for kind, text, level in items:
+        if (
+            type(kind) is str
+            and kind in kinds
+            and type(text) is str
+            and (level is None or type(level) is int)
+        ):
+            block = new(Block)
+            set_dict(block, {"kind": kind, "text": text, "level": level})
+            set_fields_set(block, {"kind", "text", "level"})
+            set_extra(block, None)
+            set_private(block, None)
+        else:
+            block = Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
+        blocks.append(block)
+    return blocks
 
 
 class Article(BaseModel):
