@@ -20,7 +20,7 @@ from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
 from newsclean._extract.dates import date_in_line
 from newsclean._extract.wire import find_dateline, is_agency_slug
-from newsclean._record import Block, make_blocks
+from newsclean._record import Block, make_block
 from newsclean._vocab import Vocabulary, normalize_line
 
 __all__ = ["NormalizedBody", "normalize_blocks", "normalize_text"]
@@ -181,7 +181,7 @@ def normalize_blocks(
     _drop_author_bios(kept, authors)
     while kept and kept[-1][0] == "heading":
         kept.pop()
-    result.blocks = make_blocks(kept)
+    result.blocks = [make_block(kind, text, level) for kind, text, level in kept]
     return result
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal, get_args
 
@@ -18,7 +17,6 @@ __all__ = [
     "article_json_schema",
     "make_article",
     "make_block",
-    "make_blocks",
 ]
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item", "table", "code"]
@@ -75,37 +73,6 @@ def make_block(kind: str, text: str, level: int | None = None) -> Block:
         _set_private(block, None)
         return block
     return Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
-
-
-def make_blocks(items: Iterable[tuple[str, str, int | None]]) -> list[Block]:
-    """``[make_block(kind, text, level) for kind, text, level in items]``, in one call.
-
-    The normalizer makes all of a page's blocks at once; one call per block was a fifth of
-    the cost of making them.
-
-    >>> make_blocks([("paragraph", "One.", None)]) == [Block(kind="paragraph", text="One.")]
-    True
-    """
-    kinds = _BLOCK_KINDS
-    new, set_dict, set_fields_set = _new_object, _set_dict, _set_fields_set
-    set_extra, set_private = _set_extra, _set_private
-    blocks: list[Block] = []
-    for kind, text, level in items:
-        if (
-            type(kind) is str
-            and kind in kinds
-            and type(text) is str
-            and (level is None or type(level) is int)
-        ):
-            block = new(Block)
-            set_dict(block, {"kind": kind, "text": text, "level": level})
-            set_fields_set(block, {"kind", "text", "level"})
-            set_extra(block, None)
-            set_private(block, None)
-        else:
-            block = Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
-        blocks.append(block)
-    return blocks
 
 
 class Article(BaseModel):
