@@ -495,3 +495,81 @@ def test_make_article_validates_what_is_not_exactly_right():
         make_article(published="not a date")
     with pytest.raises(ValidationError):
         make_article(title="x").title = "y"  # type: ignore[misc]
+
+
+def test_normalize_line_shortcut_rests_on_every_code_point():
+    """normalize_line skips splitting a printable line without two spaces in a row: every
+    whitespace character but the space is unprintable, and case folding makes no
+    whitespace and no empty string."""
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace():
+            assert char == " " or not char.isprintable(), hex(code)
+        else:
+            folded = char.casefold()
+            assert folded, hex(code)
+            assert not any(c.isspace() for c in folded), hex(code)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Read more", "  Read   MORE » ", " lead", "trail ", "a\u00a0b", "a\u2028b", "x\r\ny", "", " "],
+)
+def test_normalize_line_matches_splitting_every_line(line):
+    from newsclean._vocab import _TRAILING, normalize_line
+
+    expected = " ".join(line.casefold().split()).strip(_TRAILING)
+    assert normalize_line(line) == expected
+    if "  " not in line:
+        assert normalize_line(line, single_spaced=True) == expected
+
+
+def test_normalize_text_leaves_no_two_spaces_in_a_row():
+    """What normalize_blocks' single-spaced line keys rely on."""
+    for text in [
+        "a  b",
+        "a \t b",
+        "a\u00a0 \u2003b",
+        " x \n  y  \n",
+        "&nbsp; &nbsp;z",
+        "e\u0301  f",
+    ]:
+        assert "  " not in normalize_text(text)
+
+
+def test_normalize_text_only_searches_unprintable_texts():
+    """Every character the unusual-character search looks for is unprintable."""
+    import sys
+
+    from newsclean._normalize import _UNUSUAL
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _UNUSUAL.match(char):
+            assert not char.isprintable(), hex(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "<p>plain</p>",
+        "\x00\x01\x02" * 50 + "x",
+        "caf\u00e9 \ud800 \x07",
+        "\ufffd" * 8,
+        "a\tb\n",
+    ],
+)
+def test_looks_binary_counts_controls_as_the_regex_did(text):
+    import re
+
+    from newsclean._pipeline import MAX_BINARY_SHARE, _looks_binary
+
+    sample = text[:4096]
+    controls = len(re.findall("[\x00-\x08\x0b\x0e-\x1f]", sample))
+    expected = bool(sample) and (
+        controls / len(sample) > MAX_BINARY_SHARE or "\ufffd" * 8 in sample
+    )
+    assert _looks_binary(text) == expected

@@ -40,6 +40,9 @@ _BIO_VERB = re.compile(r"\s+(?:is|was|has|writes|covers|joined|leads|serves)\b|'
 # A line at the top of the body this short that is mostly a date is the date the page shows.
 _DATE_LINE_MAX = 80
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.IGNORECASE)
+# Blocks that may be a boilerplate line, and blocks that may close the story.
+_LINE_KINDS = frozenset(("paragraph", "heading", "list_item"))
+_END_MARKER_KINDS = frozenset(("heading", "paragraph"))
 
 
 def normalize_text(text: str) -> str:
@@ -50,7 +53,13 @@ def normalize_text(text: str) -> str:
     """
     if "&" in text:
         text = html.unescape(text)
-    if _UNUSUAL.search(text):
+    if text.isascii():
+        # most blocks: ASCII is its own NFC and holds no invisible or odd space but the tab
+        if "\t" in text or "  " in text:
+            text = _SPACES.sub(" ", text)
+    elif not text.isprintable() and _UNUSUAL.search(text):
+        # every character _UNUSUAL matches is unprintable (the tests check): a printable
+        # text, most of them, needs no search
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", text.translate(_INVISIBLE)))
     else:
         # NFC makes no odd space out of other characters (only U+2000/1 map, to U+2002/3)
@@ -131,10 +140,12 @@ def normalize_blocks(
 
     kept: list[tuple[str, str, int | None]] = []
     seen: set[str] = set()
+    at_top = True  # only headings kept so far
     for index, (kind, text, level) in enumerate(texts):
-        # one vocabulary key per block serves every lookup below (they all normalise alike)
-        key = normalize_line(text)
-        at_top = not any(k != "heading" for k, _, _ in kept)
+        # one vocabulary key per block serves every lookup below (they all normalise alike);
+        # normalize_text leaves no two spaces in a row, code keeps its own
+        single_spaced = kind != "code"
+        key = normalize_line(text, single_spaced=single_spaced)
         if at_top and key == title_key:
             continue
         if is_agency_slug(text):
@@ -143,44 +154,62 @@ def normalize_blocks(
                 break
             continue
         # the end markers are the vocabulary's (vocab/<lang>.json 'end_markers')
-        if index > 2 and kind in ("heading", "paragraph") and vocab.is_end_marker_key(key):
+        if index > 2 and kind in _END_MARKER_KINDS and vocab.is_end_marker_key(key):
             rest = sum(len(t) for _, t, _ in texts[index + 1 :])
             before = sum(len(t) for _, t, _ in kept)
             if rest < 0.6 * before:
                 break
         if (
-            kind in ("paragraph", "heading", "list_item")
+            kind in _LINE_KINDS
             and "\n" not in text
             and (vocab.is_boilerplate_key(key) or key in extra_phrases)
         ):
             continue
-        if len(kept) < 3 and kind == "paragraph" and len(text) < 80 and _BYLINE.match(text):
-            names, agency = split_authors(text, vocab)
-            result.authors.extend(n for n in names if n not in result.authors)
-            result.agency = result.agency or agency
-            continue
-        if len(kept) < 3 and kind == "paragraph" and result.dateline is None:
-            found = find_dateline(text, vocab, default_year=default_year)
-            if found is not None:
-                result.dateline = found.place or None
-                result.agency = result.agency or found.agency
-                result.dateline_date = found.date
-                if not found.remainder:
-                    continue
-                text = found.remainder
-                key = normalize_line(text)
-        if len(kept) < 3 and kind == "paragraph" and len(text) < _DATE_LINE_MAX:
-            shown = date_in_line(text, vocab)
-            if shown is not None:
-                result.shown_date = result.shown_date or shown
+        if len(kept) < 3 and kind == "paragraph":
+            top_text = _read_story_top(text, result, vocab, default_year=default_year)
+            if top_text is None:
                 continue
+            if top_text is not text:
+                text = top_text
+                key = normalize_line(text, single_spaced=True)
         if len(key) > 20 and key in seen:
             continue
         seen.add(key)
         kept.append((kind, text, level))
+        at_top = at_top and kind == "heading"
 
     _drop_author_bios(kept, authors)
     while kept and kept[-1][0] == "heading":
         kept.pop()
     result.blocks = [make_block(kind, text, level) for kind, text, level in kept]
     return result
+
+
+def _read_story_top(
+    text: str, result: NormalizedBody, vocab: Vocabulary, *, default_year: int | None
+) -> str | None:
+    """Read a byline, a dateline or a date line off a paragraph at the top of the story.
+
+    What they tell goes into ``result``. Returns what is left of the paragraph: None when
+    nothing is, the text after a dateline, else ``text`` itself.
+    """
+    if len(text) < 80 and _BYLINE.match(text):
+        names, agency = split_authors(text, vocab)
+        result.authors.extend(n for n in names if n not in result.authors)
+        result.agency = result.agency or agency
+        return None
+    if result.dateline is None:
+        found = find_dateline(text, vocab, default_year=default_year)
+        if found is not None:
+            result.dateline = found.place or None
+            result.agency = result.agency or found.agency
+            result.dateline_date = found.date
+            if not found.remainder:
+                return None
+            text = found.remainder
+    if len(text) < _DATE_LINE_MAX:
+        shown = date_in_line(text, vocab)
+        if shown is not None:
+            result.shown_date = result.shown_date or shown
+            return None
+    return text

@@ -40,6 +40,13 @@ class Block(BaseModel):
 
 _BLOCK_KINDS = frozenset(get_args(BlockKind))
 _set_attribute = object.__setattr__
+# The setters of the slots every pydantic model has (``__dict__`` and three more): calling
+# them directly skips the attribute lookup ``object.__setattr__`` makes for each.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_new_object = object.__new__
 
 
 def make_block(kind: str, text: str, level: int | None = None) -> Block:
@@ -59,11 +66,11 @@ def make_block(kind: str, text: str, level: int | None = None) -> Block:
         and type(text) is str
         and (level is None or type(level) is int)
     ):
-        block = Block.__new__(Block)
-        _set_attribute(block, "__dict__", {"kind": kind, "text": text, "level": level})
-        _set_attribute(block, "__pydantic_fields_set__", {"kind", "text", "level"})
-        _set_attribute(block, "__pydantic_extra__", None)
-        _set_attribute(block, "__pydantic_private__", None)
+        block = _new_object(Block)
+        _set_dict(block, {"kind": kind, "text": text, "level": level})
+        _set_fields_set(block, {"kind", "text", "level"})
+        _set_extra(block, None)
+        _set_private(block, None)
         return block
     return Block(kind=kind, text=text, level=level)  # type: ignore[arg-type]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsclean._errors import OptionsError
+from newsclean._linepatterns import NO_LINE_PATTERNS, LinePatterns, compile_line_patterns
 
 __all__ = ["DEFAULT_LANGUAGES", "Vocabulary", "load_vocabulary", "normalize_line"]
 
@@ -30,11 +31,28 @@ LEGAL_MIN_WORDS = 25
 LEGAL_MIN_HITS = 2
 # Class/id strings whose category a vocabulary remembers (see boilerplate_category).
 CATEGORY_MEMO_MAX = 100_000
+# Line prefixes are indexed by their first this many characters (see Vocabulary.has_prefix).
+PREFIX_INDEX_CHARS = 2
 
 
-def normalize_line(line: str) -> str:
-    """Case-fold and trim a line for vocabulary lookups."""
-    return " ".join(line.casefold().split()).strip(_TRAILING)
+def normalize_line(line: str, *, single_spaced: bool = False) -> str:
+    """Case-fold and trim a line for vocabulary lookups: one space between words.
+
+    Most lines already have one space between words, and splitting them into words to join
+    them again was most of the cost. Every whitespace character but the space is
+    unprintable, and case folding makes no whitespace and no empty string (tests check
+    every code point), so a printable line without two spaces in a row can only differ from
+    its joined words by a space at either end, which the strip of ``_TRAILING`` (holding the
+    space) removes as well. ``single_spaced`` says the caller knows ``line`` has no two
+    spaces in a row (:func:`newsclean._normalize.normalize_text` leaves none).
+
+    >>> normalize_line("  Read\u00a0 MORE » ")
+    'read more'
+    """
+    folded = line.casefold()
+    if not folded.isprintable() or (not single_spaced and "  " in folded):
+        folded = " ".join(folded.split())
+    return folded.strip(_TRAILING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +61,14 @@ class Vocabulary:
 
     lines: frozenset[str]
     prefixes: tuple[str, ...]
-    line_pattern: re.Pattern[str]
+    line_patterns: LinePatterns
     class_tokens: dict[str, frozenset[str]]
     class_pattern: re.Pattern[str]
     agencies: dict[str, str]
     """Every spelling of an agency (case-folded) -> its canonical name."""
     end_markers: frozenset[str] = frozenset()
     """Whole lines after which the story is over: related blocks, comments."""
-    end_pattern: re.Pattern[str] = _NEVER
+    end_patterns: LinePatterns = NO_LINE_PATTERNS
     teaser_pattern: re.Pattern[str] = _NEVER
     """How a teaser of another story ends: ``... read more``, ``Continue reading »``."""
     legal_phrases: tuple[str, ...] = ()
@@ -64,6 +82,11 @@ class Vocabulary:
     """A day and a month name in either order: ``15 November``, ``Nov. 15``, ``3 de mayo``."""
     category_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     """:meth:`boilerplate_category`'s answers: pages and sites repeat their class strings."""
+    prefix_index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    """The first characters of a line -> the prefixes it can start with (see has_prefix)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix_index", _index_prefixes(self.prefixes))
 
     def is_boilerplate_line(self, line: str, *, max_prefix_words: int = 25) -> bool:
         """Whether a whole line is boilerplate on its own (a share bar, a promo, a slug)."""
@@ -75,9 +98,17 @@ class Vocabulary:
             return True
         if key in self.lines:
             return True
-        if self.line_pattern.search(key):
+        if self.line_patterns.search(key):
             return True
-        return key.startswith(self.prefixes) and len(key.split()) <= max_prefix_words
+        return self.has_prefix(key) and len(key.split()) <= max_prefix_words
+
+    def has_prefix(self, key: str) -> bool:
+        """``key.startswith(self.prefixes)``, trying only the prefixes sharing its first
+        characters: a paragraph was tried against every prefix of every language."""
+        candidates = self.prefix_index.get(key[:PREFIX_INDEX_CHARS])
+        if candidates is None:
+            candidates = self.prefix_index[""]
+        return key.startswith(candidates)
 
     def is_end_marker(self, line: str) -> bool:
         """Whether a line closes the story ("Related Links", "12 Comments").
@@ -89,7 +120,7 @@ class Vocabulary:
 
     def is_end_marker_key(self, key: str) -> bool:
         """:meth:`is_end_marker` for a line already passed through :func:`normalize_line`."""
-        return key in self.end_markers or bool(self.end_pattern.search(key))
+        return key in self.end_markers or self.end_patterns.search(key)
 
     def is_teaser(self, line: str) -> bool:
         """Whether a paragraph ends like a teaser of another story.
@@ -129,6 +160,21 @@ class Vocabulary:
             if token in tokens:
                 return category
         return None
+
+
+def _index_prefixes(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Prefixes by their first ``PREFIX_INDEX_CHARS`` characters, order kept.
+
+    A key starts with a prefix at least that long only if it starts with the same
+    characters; shorter prefixes (under "") go with every entry.
+    """
+    short = tuple(p for p in prefixes if len(p) < PREFIX_INDEX_CHARS)
+    index: dict[str, tuple[str, ...]] = {"": short}
+    for prefix in prefixes:
+        head = prefix[:PREFIX_INDEX_CHARS]
+        if len(head) == PREFIX_INDEX_CHARS and head not in index:
+            index[head] = tuple(p for p in prefixes if p.startswith(head) or p in short)
+    return index
 
 
 def _read_json(path: Path | Any) -> dict[str, Any]:
@@ -226,12 +272,12 @@ def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabular
     return Vocabulary(
         lines=frozenset(lines),
         prefixes=tuple(sorted(prefixes, key=len, reverse=True)),
-        line_pattern=_join_patterns(patterns),
+        line_patterns=compile_line_patterns(patterns),
         class_tokens={k: frozenset(v) for k, v in class_tokens.items()},
         class_pattern=_class_regex(all_tokens),
         agencies=agencies,
         end_markers=frozenset(end_markers),
-        end_pattern=_join_patterns(end_patterns),
+        end_patterns=compile_line_patterns(end_patterns),
         teaser_pattern=_teaser_regex(teasers),
         legal_phrases=tuple(sorted(legal)),
         legal_pattern=_words_regex(legal),
@@ -259,7 +305,3 @@ def _month_regex(months: dict[str, int]) -> re.Pattern[str]:
         rf"\b(?P<month>{names})\b\.?(?:\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d))?",
         re.IGNORECASE,
     )
-
-
-def _join_patterns(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else _NEVER
