@@ -195,8 +195,8 @@ def test_deep_nesting_same_both_ways(depth, monkeypatch):
 
 @needs_speedups
 def test_c_walk_raises_recursion_error_on_a_very_deep_tree():
-    # native.py never sends such a tree to C (FAST_MAX_DEPTH); called directly, the walk
-    # stops with RecursionError instead of overflowing the C stack
+    # native.py stops the C walk at FAST_MAX_DEPTH; without that limit, the walk stops with
+    # RecursionError instead of overflowing the C stack
     depth = 5 * sys.getrecursionlimit()
     tree = parse_html("<div>" * depth + "x" + "</div>" * depth)
     assert tree.body is not None
@@ -205,6 +205,43 @@ def test_c_walk_raises_recursion_error_on_a_very_deep_tree():
     assert module.deeper_than(tree.body.mem_id, native.FAST_MAX_DEPTH)
     with pytest.raises(RecursionError):
         module.measure(tree.body.mem_id, {}, [], None)
+
+
+@needs_speedups
+def test_c_walk_too_deep_leaves_the_tree_untouched():
+    # past max_depth the walk answers None and has removed nothing, though it had judged
+    # boilerplate before it got there: the Python walk then takes the page as it was
+    nested = "<div>" * (native.FAST_MAX_DEPTH + 5) + STORY + "</div>" * (native.FAST_MAX_DEPTH + 5)
+    html = _page(f"<div class='share-bar'>Share this</div><p>{STORY}</p>{nested}")
+    tree = parse_html(html)
+    assert tree.body is not None
+    before = tree.body.html
+    pruner = VocabularyPruner(tree, VOCAB, include_comments=False)
+    module = native._SPEEDUPS
+    assert module is not None
+    by_id: dict[int, object] = {}
+    found = module.measure(tree.body.mem_id, by_id, [], pruner, native.FAST_MAX_DEPTH)
+    assert found is None
+    assert by_id  # it had begun
+    assert tree.body.html == before
+    found = module.measure(tree.body.mem_id, {}, [], pruner, 2 * native.FAST_MAX_DEPTH)
+    assert found is not None
+    assert "share-bar" not in (tree.body.html or "")
+
+
+@needs_speedups
+@pytest.mark.parametrize("where", ["kept", "removed"])
+def test_deep_nesting_beside_boilerplate_same_both_ways(where, monkeypatch):
+    # a deep branch inside a container the vocabulary removes is never walked; one the
+    # vocabulary keeps sends the page to the Python walks
+    cls = "related-posts" if where == "removed" else "story"
+    depth = native.FAST_MAX_DEPTH + 20
+    deep = "<div>" * depth + "deep text" + "</div>" * depth
+    html = _page(f"<p>{STORY}</p><div class='{cls}'>{deep}</div><p>{STORY}</p><p>{STORY}</p>")
+    fast, reference = _both(html, monkeypatch)
+    assert fast == reference
+    fast_record, reference_record = _records(html, monkeypatch)
+    assert fast_record == reference_record
 
 
 @needs_speedups

@@ -19,8 +19,8 @@
  * selectolax decodes it, and whitespace is collapsed by PyUnicode_Split / PyUnicode_Join.
  *
  * Recursion goes through Py_EnterRecursiveCall, so a tree deeper than Python's recursion
- * limit raises RecursionError rather than overflowing the C stack (native.py sends trees
- * deeper than its own limit to the Python walk before getting here).
+ * limit raises RecursionError rather than overflowing the C stack (native.py gives measure
+ * its own limit, past which the walk stops with the tree untouched and Python takes over).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -818,6 +818,16 @@ typedef struct {
     StatObject **path;
     Py_ssize_t depth;
     Py_ssize_t capacity;
+    /* elements nest deeper than this below the root: the walk stops (too_deep) and leaves
+     * the tree as it was, for the Python walk */
+    Py_ssize_t max_depth;
+    int too_deep;
+    /* what the vocabulary removes, removed when the walk is over: a removal never changes a
+     * later verdict (the nodes judged later are never its ancestors), and a walk that stops
+     * for depth has changed nothing */
+    lxb_dom_node_t **removed;
+    Py_ssize_t removed_count;
+    Py_ssize_t removed_capacity;
 } Measure;
 
 static int
@@ -951,6 +961,11 @@ measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags
         return NULL;
     }
     Py_DECREF(key);
+    if (m->depth > m->max_depth) {
+        m->too_deep = 1; /* NULL without an exception: unwinds to speedups_measure */
+        Py_DECREF(stat);
+        return NULL;
+    }
     if (Py_EnterRecursiveCall(" in the native extractor's stats walk")) {
         Py_DECREF(stat);
         return NULL;
@@ -1010,9 +1025,22 @@ measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags
                 goto fail_path;
             }
             if (removes) {
-                lxb_dom_node_t *following = child->next;
-                remove_deep(child);
-                child = following;
+                /* skipped now, detached when the walk is over (see Measure.removed) */
+                if (m->removed_count == m->removed_capacity) {
+                    Py_ssize_t capacity = m->removed_capacity ? m->removed_capacity * 2 : 16;
+                    lxb_dom_node_t **removed =
+                        PyMem_Realloc(m->removed, (size_t)capacity * sizeof(lxb_dom_node_t *));
+                    if (removed == NULL) {
+                        PyErr_NoMemory();
+                        Py_DECREF(ctag);
+                        Py_DECREF(cmarker);
+                        goto fail_path;
+                    }
+                    m->removed = removed;
+                    m->removed_capacity = capacity;
+                }
+                m->removed[m->removed_count++] = child;
+                child = child->next;
                 Py_DECREF(ctag);
                 Py_DECREF(cmarker);
                 continue;
@@ -1091,15 +1119,17 @@ speedups_measure(PyObject *module, PyObject *args)
     (void)module;
     unsigned long long root_id;
     PyObject *by_id, *scored, *pruner;
-    if (!PyArg_ParseTuple(args, "KO!O!O:measure", &root_id, &PyDict_Type, &by_id, &PyList_Type,
-                          &scored, &pruner)) {
+    Py_ssize_t max_depth = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(args, "KO!O!O|n:measure", &root_id, &PyDict_Type, &by_id,
+                          &PyList_Type, &scored, &pruner, &max_depth)) {
         return NULL;
     }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0};
+    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0,
+                 max_depth, 0, NULL, 0, 0};
     if (m.pruner != NULL) {
         m.seen = PyObject_GetAttr(pruner, str_seen);
         if (m.seen == NULL) {
@@ -1128,9 +1158,19 @@ speedups_measure(PyObject *module, PyObject *args)
         Py_DECREF(marker);
     }
     Py_DECREF(tag);
+    if (m.too_deep && !PyErr_Occurred()) {
+        result = Py_NewRef(Py_None); /* nothing was removed */
+    }
+    else {
+        /* after an error too, as removing at once did: the removals judged so far */
+        for (Py_ssize_t k = 0; k < m.removed_count; k++) {
+            remove_deep(m.removed[k]);
+        }
+    }
 done:
     Py_XDECREF(m.seen);
     PyMem_Free(m.path);
+    PyMem_Free(m.removed);
     return result;
 }
 
@@ -2568,7 +2608,8 @@ static PyMethodDef speedups_methods[] = {
     {"configure", speedups_configure, METH_VARARGS,
      "Set lexbor's function addresses, the text node id and the tag tables."},
     {"measure", speedups_measure, METH_VARARGS,
-     "measure(root_id, by_id, scored, pruner) -> Stat: the stats walk (_Stats.measure)."},
+     "measure(root_id, by_id, scored, pruner[, max_depth]) -> Stat or None: the stats walk "
+     "(_Stats.measure); None, the tree untouched, when elements nest deeper than max_depth."},
     {"write", speedups_write, METH_VARARGS,
      "write(chosen, by_id, kept, include_tables, listing, limit, prune_max_share, "
      "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},
