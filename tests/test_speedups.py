@@ -7,6 +7,7 @@ once with ``native._SPEEDUPS`` set to None (the pure-Python path), and wants the
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import importlib.util
@@ -357,6 +358,30 @@ def test_random_markup_same_both_ways(data):
     finally:
         monkeypatch.undo()
     assert fast == reference, html
+
+
+@needs_speedups
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(), st.text(alphabet=" \t\n\u00a0\u2003\u3000\x1c,ab\u00e9", max_size=40))
+def test_any_text_same_both_ways(text, spaces):
+    # lengths after strip() and comma counts, whatever the text (the C walk counts eight
+    # ASCII bytes at a time and strips Unicode whitespace from both ends)
+    html = _page(f"<div><p>{spaces}{text}{spaces}</p><p>{STORY}{spaces}</p><p>{text}</p></div>")
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        fast, reference = _both(html, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert fast == reference
+
+
+def test_raw_block_is_what_the_c_writer_fills():
+    # the C writer builds RawBlocks by filling their slots, without the dataclass __init__
+    # (it only sets them); a RawBlock that does more on creation is called instead, and
+    # must be checked here
+    assert [f.name for f in dataclasses.fields(RawBlock)] == ["kind", "text", "level"]
+    assert not hasattr(RawBlock, "__post_init__")
+    assert RawBlock.__slots__ == ("kind", "text", "level")
 
 
 # The Python walks that _speedups.c mirrors, as last mirrored. A change to them must be made
