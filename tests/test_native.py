@@ -7,14 +7,20 @@ Small synthetic pages, built inline: a story wrapped in the chrome real news sit
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 import trafilatura
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsclean
 import newsclean._dom
 import newsclean._pipeline
 from newsclean import Options
 from newsclean._dom import parse_html
+from newsclean._extract import native as native_module
 from newsclean._extract.boilerplate import VocabularyPruner, strip_boilerplate
 from newsclean._extract.native import NativeResult, extract_native
 from newsclean._vocab import load_vocabulary
@@ -921,3 +927,126 @@ def test_sentences_beside_a_list_of_links_stay():
     text = native(news_page(story)).text
     assert "nice progress on the compiler side" in text
     assert PARAGRAPHS[3] in text
+
+
+# ---- class/id words: the vocabulary's categories and the class weights, without regexes ----
+
+# what a word may be made of in the generated class strings, and what separates them
+_WORD_PIECES = (
+    *sorted(set().union(*VOCAB.class_tokens.values())),
+    "share", "bar", "read", "more", "ad", "x", "Ad", "é", "recommend", "recommended_", "article",
+    "body", "rich", "text", "h", "entry", "comments", "commentsx", "", "sr", "only", "a11y",
+)  # fmt: skip
+_SEPARATORS = (" ", "-", "_", "--", "-_", "\t", "\n", "\u00a0", "\u3000", ".", ":", "")
+_ODD_CLASSES = (
+    "",
+    " ",
+    "share-bar",
+    "share_bar",
+    "share bar",
+    "post-share-bar",
+    "x--share-bar-",
+    "read-more-links",
+    "read-more",
+    "read-next-x",
+    "-ad",
+    "ad-",
+    "ad\n",
+    "ad\u00a0x",
+    "\u3000ad",
+    "ads-ad-slot",
+    "ad-slot2",
+    "sr--only",
+    "comment-formx comment-form",
+    "social-media-links",
+    "xad ad",
+    "ad.x",
+    "shareholder-news",
+    "related_posts widget",
+    "recommend",
+    "recommendé-x",
+    "recommend.x",
+    "xrecommend",
+    "article-body",
+    "story_body",
+    "h-entry",
+    "rich-text",
+)
+_class_strings = st.lists(
+    st.tuples(st.sampled_from(_WORD_PIECES), st.sampled_from(_SEPARATORS)), max_size=6
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+
+
+def _regex_weight(marker: str) -> float:
+    """The class weight as native.py first wrote it: two word-aware regexes."""
+    positive = re.compile(
+        r"(?:^|[\s_-])(?:article|articlebody|article-?body|body|content|entry|hentry|h-entry|"
+        r"main|page|post|text|blog|story|storybody|story-?body|prose|rich-?text|single)"
+        r"(?=$|[\s_-])"
+    )
+    negative = re.compile(
+        r"(?:^|[\s_-])(?:ad|ads|banner|combx|comments?|com|contact|foot|footer|footnote|gdpr|"
+        r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+        r"sponsor|shopping|tags|tool|widget|teaser|card|nav|menu|hidden|byline|author|caption|"
+        r"newsletter|subscribe|recommend\w*|trending|popular)(?=$|[\s_-])"
+    )
+    marker = marker.strip()
+    if not marker:
+        return 0.0
+    weight = 0.0
+    if positive.search(marker):
+        weight += 25.0
+    if negative.search(marker):
+        weight -= 25.0
+    return weight
+
+
+@pytest.mark.parametrize("marker", _ODD_CLASSES)
+def test_class_words_find_the_category_the_regex_finds(marker):
+    assert VOCAB.class_words.exact
+    assert VOCAB._match_category(marker) == VOCAB._regex_category(marker)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_class_strings)
+def test_class_words_agree_with_the_regex_on_generated_classes(marker):
+    assert VOCAB._match_category(marker) == VOCAB._regex_category(marker)
+
+
+def test_class_words_with_a_users_tokens(tmp_path):
+    # tokens of several words (a space inside), and a token the words cannot place: the
+    # leading '-' sends the whole vocabulary back to the regex
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"class_tokens": {"share": ["share bar extra", "top-share"]}}))
+    vocab = load_vocabulary(extra_files=(str(path),))
+    assert vocab.class_words.exact
+    for marker in ("x share bar extra", "top-share-bar", "top share", "share bar", "top-sharex"):
+        assert vocab._match_category(marker) == vocab._regex_category(marker)
+    other = tmp_path / "odd.json"
+    other.write_text(json.dumps({"class_tokens": {"ads": ["-sponsored"]}}))
+    odd = load_vocabulary(extra_files=(str(other),))
+    assert not odd.class_words.exact
+    assert odd.boilerplate_category("box--sponsored") == "ads"
+
+
+@pytest.mark.parametrize("marker", _ODD_CLASSES)
+def test_class_weight_by_words_is_the_regexes_weight(marker):
+    assert native_module._marker_weight(marker) == _regex_weight(marker)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_class_strings)
+def test_class_weight_agrees_with_the_regexes_on_generated_classes(marker):
+    assert native_module._marker_weight(marker) == _regex_weight(marker)
+
+
+def test_pruners_share_their_vocabulary_answers_between_pages():
+    # sites repeat their class strings from page to page: each is matched once per process
+    first = VocabularyPruner(parse_html("<p>x</p>"), VOCAB, include_comments=False)
+    second = VocabularyPruner(parse_html("<p>y</p>"), VOCAB, include_comments=False)
+    with_comments = VocabularyPruner(parse_html("<p>z</p>"), VOCAB, include_comments=True)
+    assert first.seen is second.seen
+    assert with_comments.seen is not first.seen
+    assert first.category_of("comments-area xyz") == "comments"
+    assert second.seen["comments-area xyz"] == "comments"
+    assert with_comments.category_of("comments-area xyz") is None

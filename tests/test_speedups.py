@@ -7,6 +7,7 @@ once with ``native._SPEEDUPS`` set to None (the pure-Python path), and wants the
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import importlib.util
@@ -195,8 +196,8 @@ def test_deep_nesting_same_both_ways(depth, monkeypatch):
 
 @needs_speedups
 def test_c_walk_raises_recursion_error_on_a_very_deep_tree():
-    # native.py never sends such a tree to C (FAST_MAX_DEPTH); called directly, the walk
-    # stops with RecursionError instead of overflowing the C stack
+    # native.py stops the C walk at FAST_MAX_DEPTH; without that limit, the walk stops with
+    # RecursionError instead of overflowing the C stack
     depth = 5 * sys.getrecursionlimit()
     tree = parse_html("<div>" * depth + "x" + "</div>" * depth)
     assert tree.body is not None
@@ -205,6 +206,43 @@ def test_c_walk_raises_recursion_error_on_a_very_deep_tree():
     assert module.deeper_than(tree.body.mem_id, native.FAST_MAX_DEPTH)
     with pytest.raises(RecursionError):
         module.measure(tree.body.mem_id, {}, [], None)
+
+
+@needs_speedups
+def test_c_walk_too_deep_leaves_the_tree_untouched():
+    # past max_depth the walk answers None and has removed nothing, though it had judged
+    # boilerplate before it got there: the Python walk then takes the page as it was
+    nested = "<div>" * (native.FAST_MAX_DEPTH + 5) + STORY + "</div>" * (native.FAST_MAX_DEPTH + 5)
+    html = _page(f"<div class='share-bar'>Share this</div><p>{STORY}</p>{nested}")
+    tree = parse_html(html)
+    assert tree.body is not None
+    before = tree.body.html
+    pruner = VocabularyPruner(tree, VOCAB, include_comments=False)
+    module = native._SPEEDUPS
+    assert module is not None
+    by_id: dict[int, object] = {}
+    found = module.measure(tree.body.mem_id, by_id, [], pruner, native.FAST_MAX_DEPTH)
+    assert found is None
+    assert by_id  # it had begun
+    assert tree.body.html == before
+    found = module.measure(tree.body.mem_id, {}, [], pruner, 2 * native.FAST_MAX_DEPTH)
+    assert found is not None
+    assert "share-bar" not in (tree.body.html or "")
+
+
+@needs_speedups
+@pytest.mark.parametrize("where", ["kept", "removed"])
+def test_deep_nesting_beside_boilerplate_same_both_ways(where, monkeypatch):
+    # a deep branch inside a container the vocabulary removes is never walked; one the
+    # vocabulary keeps sends the page to the Python walks
+    cls = "related-posts" if where == "removed" else "story"
+    depth = native.FAST_MAX_DEPTH + 20
+    deep = "<div>" * depth + "deep text" + "</div>" * depth
+    html = _page(f"<p>{STORY}</p><div class='{cls}'>{deep}</div><p>{STORY}</p><p>{STORY}</p>")
+    fast, reference = _both(html, monkeypatch)
+    assert fast == reference
+    fast_record, reference_record = _records(html, monkeypatch)
+    assert fast_record == reference_record
 
 
 @needs_speedups
@@ -320,6 +358,30 @@ def test_random_markup_same_both_ways(data):
     finally:
         monkeypatch.undo()
     assert fast == reference, html
+
+
+@needs_speedups
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(), st.text(alphabet=" \t\n\u00a0\u2003\u3000\x1c,ab\u00e9", max_size=40))
+def test_any_text_same_both_ways(text, spaces):
+    # lengths after strip() and comma counts, whatever the text (the C walk counts eight
+    # ASCII bytes at a time and strips Unicode whitespace from both ends)
+    html = _page(f"<div><p>{spaces}{text}{spaces}</p><p>{STORY}{spaces}</p><p>{text}</p></div>")
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        fast, reference = _both(html, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    assert fast == reference
+
+
+def test_raw_block_is_what_the_c_writer_fills():
+    # the C writer builds RawBlocks by filling their slots, without the dataclass __init__
+    # (it only sets them); a RawBlock that does more on creation is called instead, and
+    # must be checked here
+    assert [f.name for f in dataclasses.fields(RawBlock)] == ["kind", "text", "level"]
+    assert not hasattr(RawBlock, "__post_init__")
+    assert RawBlock.__slots__ == ("kind", "text", "level")
 
 
 # The Python walks that _speedups.c mirrors, as last mirrored. A change to them must be made

@@ -33,6 +33,8 @@ LEGAL_MIN_HITS = 2
 CATEGORY_MEMO_MAX = 100_000
 # Line prefixes are indexed by their first this many characters (see Vocabulary.has_prefix).
 PREFIX_INDEX_CHARS = 2
+# What separates the words of a class/id string for the vocabulary: whitespace, '_', '-'.
+_CLASS_SEPARATOR = re.compile(r"[\s_-]")
 
 
 def normalize_line(line: str, *, single_spaced: bool = False) -> str:
@@ -64,6 +66,8 @@ class Vocabulary:
     line_patterns: LinePatterns
     class_tokens: dict[str, frozenset[str]]
     class_pattern: re.Pattern[str]
+    class_words: ClassWords
+    """The tokens by word, for :meth:`boilerplate_category`; ``class_pattern`` is the reference."""
     agencies: dict[str, str]
     """Every spelling of an agency (case-folded) -> its canonical name."""
     end_markers: frozenset[str] = frozenset()
@@ -84,6 +88,11 @@ class Vocabulary:
     """:meth:`boilerplate_category`'s answers: pages and sites repeat their class strings."""
     prefix_index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     """The first characters of a line -> the prefixes it can start with (see has_prefix)."""
+
+    category_memos: dict[frozenset[str], dict[str, str | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """:meth:`category_memo_among`'s memos, by the categories they answer for."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix_index", _index_prefixes(self.prefixes))
@@ -151,7 +160,23 @@ class Vocabulary:
         memo[class_and_id] = category
         return category
 
+    def category_memo_among(self, categories: frozenset[str]) -> dict[str, str | None]:
+        """A memo of class/id string -> its category when among ``categories``, else None.
+
+        One per set of categories, shared by whoever asks for it: the DOM stage's pruner of
+        every page (sites repeat their class strings from page to page). Its users fill it
+        and keep it under ``CATEGORY_MEMO_MAX`` entries.
+        """
+        return self.category_memos.setdefault(categories, {})
+
     def _match_category(self, class_and_id: str) -> str | None:
+        lookup = self.class_words
+        if lookup.exact:
+            return lookup.category(class_and_id)
+        return self._regex_category(class_and_id)
+
+    def _regex_category(self, class_and_id: str) -> str | None:
+        """The category of the token ``class_pattern`` finds: the reference for ``class_words``."""
         match = self.class_pattern.search(class_and_id)
         if match is None:
             return None
@@ -175,6 +200,90 @@ def _index_prefixes(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         if len(head) == PREFIX_INDEX_CHARS and head not in index:
             index[head] = tuple(p for p in prefixes if p.startswith(head) or p in short)
     return index
+
+
+@dataclass(frozen=True, slots=True)
+class ClassWords:
+    """The class/id tokens as words, answering as ``class_pattern.search`` does, without it.
+
+    The regex tries a start (the string's, or one after each separator) at a time, from the
+    left, and takes the longest token there that ends at a separator or the end. Split at
+    the separators, that is: the first word that is a token, unless a token of several words
+    ("share-bar") starts at an earlier or the same word, separators and all. One regex over a
+    hundred alternatives costs about twice the split and a few set lookups, and most class
+    strings name no token at all: the split alone answers them.
+    """
+
+    words: dict[str, str]
+    """A token of one word -> its category (the first category listing it)."""
+    phrases: dict[str, tuple[tuple[str, str], ...]]
+    """A first word -> the tokens of several words starting with it, longest first, with
+    their categories."""
+    names: frozenset[str]
+    """The one-word tokens and the first words of the others: a string with none of them
+    among its words names no token."""
+    exact: bool
+    """False when a token is empty or starts or ends with a separator: words cannot say
+    where such a token matches, and the regex decides."""
+
+    @classmethod
+    def of(cls, class_tokens: dict[str, frozenset[str]]) -> ClassWords:
+        first: dict[str, str] = {}
+        for category, tokens in class_tokens.items():
+            for token in tokens:
+                first.setdefault(token, category)
+        words: dict[str, str] = {}
+        phrases: dict[str, list[tuple[str, str]]] = {}
+        exact = True
+        for token, category in first.items():
+            parts = _CLASS_SEPARATOR.split(token)
+            if not parts[0] or not parts[-1]:
+                exact = False
+            elif len(parts) == 1:
+                words[token] = category
+            else:
+                phrases.setdefault(parts[0], []).append((token, category))
+        return cls(
+            words=words,
+            phrases={
+                start: tuple(sorted(found, key=lambda pair: len(pair[0]), reverse=True))
+                for start, found in phrases.items()
+            },
+            names=frozenset(words) | frozenset(phrases),
+            exact=exact,
+        )
+
+    def category(self, class_and_id: str) -> str | None:
+        """The category of the leftmost token in ``class_and_id``, as the regex finds it."""
+        # str.split() splits where the regex's \s matches (both are str.isspace)
+        words = class_and_id.replace("_", " ").replace("-", " ").split()
+        if self.names.isdisjoint(words):
+            return None
+        for word in words:
+            if word in self.phrases:
+                # a token of several words may start here: compare separators and all
+                return self._walk(class_and_id)
+            category = self.words.get(word)
+            if category is not None:
+                return category
+        return None  # unreachable: some word is among the names
+
+    def _walk(self, class_and_id: str) -> str | None:
+        """Start by start, as the regex goes: where tokens of several words may match."""
+        start = 0
+        end_of_string = len(class_and_id)
+        for word in _CLASS_SEPARATOR.split(class_and_id):
+            for token, category in self.phrases.get(word, ()):
+                end = start + len(token)
+                if class_and_id.startswith(token, start) and (
+                    end == end_of_string or _CLASS_SEPARATOR.match(class_and_id, end)
+                ):
+                    return category
+            found = self.words.get(word)
+            if found is not None:
+                return found
+            start += len(word) + 1
+        return None
 
 
 def _read_json(path: Path | Any) -> dict[str, Any]:
@@ -269,12 +378,14 @@ def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabular
         for spelling in [name, *spellings]
     }
     all_tokens = set().union(*class_tokens.values())
+    frozen_tokens = {k: frozenset(v) for k, v in class_tokens.items()}
     return Vocabulary(
         lines=frozenset(lines),
         prefixes=tuple(sorted(prefixes, key=len, reverse=True)),
         line_patterns=compile_line_patterns(patterns),
-        class_tokens={k: frozenset(v) for k, v in class_tokens.items()},
+        class_tokens=frozen_tokens,
         class_pattern=_class_regex(all_tokens),
+        class_words=ClassWords.of(frozen_tokens),
         agencies=agencies,
         end_markers=frozenset(end_markers),
         end_patterns=compile_line_patterns(end_patterns),

@@ -19,8 +19,8 @@
  * selectolax decodes it, and whitespace is collapsed by PyUnicode_Split / PyUnicode_Join.
  *
  * Recursion goes through Py_EnterRecursiveCall, so a tree deeper than Python's recursion
- * limit raises RecursionError rather than overflowing the C stack (native.py sends trees
- * deeper than its own limit to the Python walk before getting here).
+ * limit raises RecursionError rather than overflowing the C stack (native.py gives measure
+ * its own limit, past which the walk stops with the tree untouched and Python takes over).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -220,15 +220,40 @@ utf8_valid(const unsigned char *s, Py_ssize_t length)
     return 1;
 }
 
-/* len(text.strip()) and text.count(","), for text decoded with "replace"; -1 on error. */
+/* len(text.strip()) and text.count(","), for text decoded with "replace"; -1 on error.
+ * One pass validates the UTF-8 and counts code points and commas (eight ASCII bytes at a
+ * time where it can); the stripped whitespace is then read from both ends. */
 static Py_ssize_t
 stripped_length(const unsigned char *s, Py_ssize_t length, Py_ssize_t *commas)
 {
-    Py_ssize_t i = 0, count = 0, first = -1, last = -1;
-    Py_ssize_t comma_count = 0;
+    const uint64_t high_bits = 0x8080808080808080ULL;
+    const uint64_t low_bits = 0x7F7F7F7F7F7F7F7FULL;
+    const uint64_t all_commas = 0x2C2C2C2C2C2C2C2CULL;
+    Py_ssize_t i = 0, count = 0, comma_count = 0;
     while (i < length) {
-        Py_UCS4 cp = utf8_next(s, length, &i);
-        if (cp == (Py_UCS4)-1) {
+        if (i + 8 <= length) {
+            uint64_t block;
+            memcpy(&block, s + i, 8);
+            if ((block & high_bits) == 0) {
+                /* a high bit per byte that is not a comma (exact: no carry across bytes) */
+                uint64_t other = block ^ all_commas;
+                uint64_t found = ~(((other & low_bits) + low_bits) | other) & high_bits;
+                while (found) {
+                    comma_count++;
+                    found &= found - 1;
+                }
+                count += 8;
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            comma_count += s[i] == ',';
+            count++;
+            i++;
+            continue;
+        }
+        if (utf8_next(s, length, &i) == (Py_UCS4)-1) {
             /* invalid bytes: let Python decode them, as selectolax does */
             PyObject *text = PyUnicode_DecodeUTF8((const char *)s, length, "replace");
             if (text == NULL) {
@@ -237,7 +262,7 @@ stripped_length(const unsigned char *s, Py_ssize_t length, Py_ssize_t *commas)
             Py_ssize_t n = PyUnicode_GET_LENGTH(text);
             int kind = PyUnicode_KIND(text);
             const void *data = PyUnicode_DATA(text);
-            first = last = -1;
+            Py_ssize_t first = -1, last = -1;
             comma_count = 0;
             for (Py_ssize_t k = 0; k < n; k++) {
                 Py_UCS4 ch = PyUnicode_READ(kind, data, k);
@@ -257,21 +282,40 @@ stripped_length(const unsigned char *s, Py_ssize_t length, Py_ssize_t *commas)
             }
             return first < 0 ? 0 : last - first + 1;
         }
-        if (cp == ',') {
-            comma_count++;
-        }
-        if (!Py_UNICODE_ISSPACE(cp)) {
-            if (first < 0) {
-                first = count;
-            }
-            last = count;
-        }
         count++;
     }
     if (commas != NULL) {
         *commas = comma_count;
     }
-    return first < 0 ? 0 : last - first + 1;
+    /* valid UTF-8 from here: whitespace code points off the front, then off the back */
+    Py_ssize_t at = 0;
+    while (at < length) {
+        Py_ssize_t next = at;
+        Py_UCS4 cp = utf8_next(s, length, &next); /* Py_UNICODE_ISSPACE reads it twice */
+        if (!Py_UNICODE_ISSPACE(cp)) {
+            break;
+        }
+        at = next;
+        count--;
+    }
+    if (at == length) {
+        return 0; /* all whitespace */
+    }
+    Py_ssize_t end = length;
+    while (end > at) {
+        Py_ssize_t start = end - 1;
+        while (start > at && (s[start] & 0xC0) == 0x80) {
+            start--; /* back to the first byte of the last code point */
+        }
+        Py_ssize_t next = start;
+        Py_UCS4 cp = utf8_next(s, length, &next);
+        if (!Py_UNICODE_ISSPACE(cp)) {
+            break;
+        }
+        end = start;
+        count--;
+    }
+    return count;
 }
 
 /* Append a text node's data as selectolax's text_content gives it (decoded with
@@ -818,6 +862,16 @@ typedef struct {
     StatObject **path;
     Py_ssize_t depth;
     Py_ssize_t capacity;
+    /* elements nest deeper than this below the root: the walk stops (too_deep) and leaves
+     * the tree as it was, for the Python walk */
+    Py_ssize_t max_depth;
+    int too_deep;
+    /* what the vocabulary removes, removed when the walk is over: a removal never changes a
+     * later verdict (the nodes judged later are never its ancestors), and a walk that stops
+     * for depth has changed nothing */
+    lxb_dom_node_t **removed;
+    Py_ssize_t removed_count;
+    Py_ssize_t removed_capacity;
 } Measure;
 
 static int
@@ -951,6 +1005,11 @@ measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags
         return NULL;
     }
     Py_DECREF(key);
+    if (m->depth > m->max_depth) {
+        m->too_deep = 1; /* NULL without an exception: unwinds to speedups_measure */
+        Py_DECREF(stat);
+        return NULL;
+    }
     if (Py_EnterRecursiveCall(" in the native extractor's stats walk")) {
         Py_DECREF(stat);
         return NULL;
@@ -1010,9 +1069,22 @@ measure_node(Measure *m, lxb_dom_node_t *node, PyObject *tag, unsigned int flags
                 goto fail_path;
             }
             if (removes) {
-                lxb_dom_node_t *following = child->next;
-                remove_deep(child);
-                child = following;
+                /* skipped now, detached when the walk is over (see Measure.removed) */
+                if (m->removed_count == m->removed_capacity) {
+                    Py_ssize_t capacity = m->removed_capacity ? m->removed_capacity * 2 : 16;
+                    lxb_dom_node_t **removed =
+                        PyMem_Realloc(m->removed, (size_t)capacity * sizeof(lxb_dom_node_t *));
+                    if (removed == NULL) {
+                        PyErr_NoMemory();
+                        Py_DECREF(ctag);
+                        Py_DECREF(cmarker);
+                        goto fail_path;
+                    }
+                    m->removed = removed;
+                    m->removed_capacity = capacity;
+                }
+                m->removed[m->removed_count++] = child;
+                child = child->next;
                 Py_DECREF(ctag);
                 Py_DECREF(cmarker);
                 continue;
@@ -1091,15 +1163,17 @@ speedups_measure(PyObject *module, PyObject *args)
     (void)module;
     unsigned long long root_id;
     PyObject *by_id, *scored, *pruner;
-    if (!PyArg_ParseTuple(args, "KO!O!O:measure", &root_id, &PyDict_Type, &by_id, &PyList_Type,
-                          &scored, &pruner)) {
+    Py_ssize_t max_depth = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(args, "KO!O!O|n:measure", &root_id, &PyDict_Type, &by_id,
+                          &PyList_Type, &scored, &pruner, &max_depth)) {
         return NULL;
     }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0};
+    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0,
+                 max_depth, 0, NULL, 0, 0};
     if (m.pruner != NULL) {
         m.seen = PyObject_GetAttr(pruner, str_seen);
         if (m.seen == NULL) {
@@ -1128,9 +1202,19 @@ speedups_measure(PyObject *module, PyObject *args)
         Py_DECREF(marker);
     }
     Py_DECREF(tag);
+    if (m.too_deep && !PyErr_Occurred()) {
+        result = Py_NewRef(Py_None); /* nothing was removed */
+    }
+    else {
+        /* after an error too, as removing at once did: the removals judged so far */
+        for (Py_ssize_t k = 0; k < m.removed_count; k++) {
+            remove_deep(m.removed[k]);
+        }
+    }
 done:
     Py_XDECREF(m.seen);
     PyMem_Free(m.path);
+    PyMem_Free(m.removed);
     return result;
 }
 
@@ -1148,10 +1232,51 @@ typedef struct {
     double link_farm_max_text;    /* native._LINK_FARM_MAX_TEXT */
     Buffer buffer;
     Buffer scratch;
+    /* the buffer holds more than collapsed pieces (raw text, a <br> newline): w_flush
+     * collapses it; pieces that are collapsed already stay so, joined end to end */
+    int raw;
 } Writer;
 
 static int w_walk(Writer *w, lxb_dom_node_t *node, int kind);
 static int w_block(Writer *w, lxb_dom_node_t *node, unsigned int flags, int kind);
+
+/* RawBlock's slots (kind, text, level), as offsets, when a block can be built by filling
+ * them: its dataclass __init__ only sets them, with object.__setattr__ each (frozen), which
+ * made block building a tenth of the writer's time. Found once per configured RawBlock;
+ * with anything else there (no such slots, a __post_init__) blocks are built by calling it. */
+static PyObject *block_type = NULL; /* borrowed: the RawBlock the offsets were read from */
+static Py_ssize_t block_offsets[3] = {-1, -1, -1};
+
+static int
+find_block_slots(void)
+{
+    static const char *const names[3] = {"kind", "text", "level"};
+    block_type = raw_block;
+    block_offsets[0] = -1;
+    if (!PyType_Check(raw_block)) {
+        return 0;
+    }
+    PyTypeObject *type = (PyTypeObject *)raw_block;
+    PyObject *post_init = PyDict_GetItemString(type->tp_dict, "__post_init__");
+    if (post_init != NULL || type->tp_base != &PyBaseObject_Type ||
+        type->tp_new != PyBaseObject_Type.tp_new) {
+        return 0;
+    }
+    Py_ssize_t offsets[3];
+    for (int k = 0; k < 3; k++) {
+        PyObject *descr = PyDict_GetItemString(type->tp_dict, names[k]);
+        if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+            return 0;
+        }
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
+            return 0;
+        }
+        offsets[k] = member->offset;
+    }
+    memcpy(block_offsets, offsets, sizeof offsets);
+    return 0;
+}
 
 static int
 add_block(Writer *w, int kind, PyObject *text, int level)
@@ -1160,8 +1285,23 @@ add_block(Writer *w, int kind, PyObject *text, int level)
     if (level_obj == NULL) {
         return -1;
     }
-    PyObject *block = PyObject_CallFunctionObjArgs(raw_block, kind_str[kind], text, level_obj,
-                                                   NULL);
+    if (block_type != raw_block) {
+        find_block_slots();
+    }
+    PyObject *block;
+    if (block_offsets[0] >= 0) {
+        PyTypeObject *type = (PyTypeObject *)raw_block;
+        block = type->tp_alloc(type, 0);
+        if (block != NULL) {
+            PyObject *values[3] = {kind_str[kind], text, level_obj};
+            for (int k = 0; k < 3; k++) {
+                *(PyObject **)((char *)block + block_offsets[k]) = Py_NewRef(values[k]);
+            }
+        }
+    }
+    else {
+        block = PyObject_CallFunctionObjArgs(raw_block, kind_str[kind], text, level_obj, NULL);
+    }
     Py_DECREF(level_obj);
     if (block == NULL) {
         return -1;
@@ -1175,6 +1315,8 @@ add_block(Writer *w, int kind, PyObject *text, int level)
 static int
 w_flush(Writer *w, int kind, int level)
 {
+    int raw = w->raw;
+    w->raw = 0;
     if (w->buffer.size == 0) {
         return 0;
     }
@@ -1183,6 +1325,16 @@ w_flush(Writer *w, int kind, int level)
     const unsigned char *data = (const unsigned char *)w->buffer.data;
     Py_ssize_t size = w->buffer.size;
     w->buffer.size = 0;
+    if (!raw) {
+        /* collapsed pieces only: no whitespace at the ends, no runs, no newline */
+        PyObject *text = PyUnicode_DecodeUTF8((const char *)data, size, "strict");
+        if (text == NULL) {
+            return -1;
+        }
+        int status = add_block(w, kind, text, level);
+        Py_DECREF(text);
+        return status;
+    }
     Buffer *out = &w->scratch;
     out->size = 0;
     Py_ssize_t line_start = 0;
@@ -1372,6 +1524,7 @@ w_walk(Writer *w, lxb_dom_node_t *node, int kind)
         if (is_text(child)) {
             const lexbor_str_t *str = text_data(child);
             if (str != NULL) {
+                w->raw = 1;
                 status = append_text(&w->buffer, str->data, (Py_ssize_t)str->length, 1);
             }
             continue;
@@ -1388,6 +1541,7 @@ w_walk(Writer *w, lxb_dom_node_t *node, int kind)
         Py_DECREF(tag);
         int role = role_of(flags);
         if (role == R_BR) {
+            w->raw = 1;
             status = buffer_append(&w->buffer, "\n", 1);
         }
         else if (flags & F_INLINE) {
@@ -1718,7 +1872,8 @@ speedups_write(PyObject *module, PyObject *args)
                 story_beside_comments,
                 link_farm_max_text,
                 {NULL, 0, 0},
-                {NULL, 0, 0}};
+                {NULL, 0, 0},
+                0};
     if (w.blocks == NULL) {
         return NULL;
     }
@@ -3346,7 +3501,8 @@ static PyMethodDef speedups_methods[] = {
     {"configure", speedups_configure, METH_VARARGS,
      "Set lexbor's function addresses, the text node id and the tag tables."},
     {"measure", speedups_measure, METH_VARARGS,
-     "measure(root_id, by_id, scored, pruner) -> Stat: the stats walk (_Stats.measure)."},
+     "measure(root_id, by_id, scored, pruner[, max_depth]) -> Stat or None: the stats walk "
+     "(_Stats.measure); None, the tree untouched, when elements nest deeper than max_depth."},
     {"write", speedups_write, METH_VARARGS,
      "write(chosen, by_id, kept, include_tables, listing, limit, prune_max_share, "
      "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},

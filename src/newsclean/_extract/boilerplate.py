@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
-from newsclean._vocab import Vocabulary
+from newsclean._vocab import CATEGORY_MEMO_MAX, Vocabulary
 
 __all__ = [
     "CleaningReport",
@@ -450,6 +450,9 @@ class VocabularyPruner:
     ) -> None:
         self.vocab = vocab
         self.categories = REMOVABLE_CATEGORIES - ({"comments"} if include_comments else set())
+        # class/id string -> removable category, shared by the pruners of every page this
+        # vocabulary cleans with these categories: sites repeat their class strings
+        self.seen = vocab.category_memo_among(self.categories)
         if page_chars is None:
             root = tree.body or tree.root
             page_chars = _text_length(root) if root is not None else 0
@@ -460,7 +463,6 @@ class VocabularyPruner:
             content = _content_ids(tree.css(CONTENT_MARKERS) if markers is None else markers)
         self.content = content
         self.kept: dict[int, str] = {}
-        self.seen: dict[str, str | None] = {}
 
     def category(self, node: LexborNode, tag: str) -> str | None:
         """The node's removable category, ``None`` when its class/id names none."""
@@ -470,18 +472,18 @@ class VocabularyPruner:
 
     def category_of(self, marker: str) -> str | None:
         """The removable category that a class/id string (see ``class_and_id``) names."""
+        seen = self.seen
         try:
-            return self.seen[marker]
+            return seen[marker]
         except KeyError:
             pass
-        if marker == " ":
-            self.seen[marker] = None
-            return None
-        category = self.vocab.boilerplate_category(marker)
+        category = None if marker == " " else self.vocab.boilerplate_category(marker)
         if category is not None and category not in self.categories:
             category = None
         # pages repeat their class strings (every card, every widget): match each once
-        self.seen[marker] = category
+        if len(seen) >= CATEGORY_MEMO_MAX:
+            seen.clear()  # a long batch of many sites: start over rather than grow
+        seen[marker] = category
         return category
 
     def removable(self, node: LexborNode, category: str, chars: int) -> bool:

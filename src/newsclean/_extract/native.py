@@ -78,17 +78,76 @@ _TAG_WEIGHT = {
     "footer": -10.0,
     "aside": -10.0,
 }
-# Word-aware class/id hints (boundaries: start, end, space, '-', '_').
-_POSITIVE = re.compile(
-    r"(?:^|[\s_-])(?:article|articlebody|article-?body|body|content|entry|hentry|h-entry|main|"
-    r"page|post|text|blog|story|storybody|story-?body|prose|rich-?text|single)(?=$|[\s_-])"
+# Class/id hints, word by word: a class or id holds one as a word of its own, between
+# whitespace, '-' or '_' (the hints once written with a hyphen, "article-body", "rich-text",
+# "h-entry", are found by their last word).
+_POSITIVE = frozenset(
+    {
+        "article",
+        "articlebody",
+        "body",
+        "content",
+        "entry",
+        "hentry",
+        "main",
+        "page",
+        "post",
+        "text",
+        "blog",
+        "story",
+        "storybody",
+        "prose",
+        "richtext",
+        "single",
+    }
 )
-_NEGATIVE = re.compile(
-    r"(?:^|[\s_-])(?:ad|ads|banner|combx|comments?|com|contact|foot|footer|footnote|gdpr|"
-    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
-    r"sponsor|shopping|tags|tool|widget|teaser|card|nav|menu|hidden|byline|author|caption|"
-    r"newsletter|subscribe|recommend\w*|trending|popular)(?=$|[\s_-])"
+_NEGATIVE = frozenset(
+    {
+        "ad",
+        "ads",
+        "banner",
+        "combx",
+        "comment",
+        "comments",
+        "com",
+        "contact",
+        "foot",
+        "footer",
+        "footnote",
+        "gdpr",
+        "masthead",
+        "media",
+        "meta",
+        "outbrain",
+        "promo",
+        "related",
+        "scroll",
+        "share",
+        "shoutbox",
+        "sidebar",
+        "skyscraper",
+        "sponsor",
+        "shopping",
+        "tags",
+        "tool",
+        "widget",
+        "teaser",
+        "card",
+        "nav",
+        "menu",
+        "hidden",
+        "byline",
+        "author",
+        "caption",
+        "newsletter",
+        "subscribe",
+        "trending",
+        "popular",
+    }
 )
+# ... and a negative one by its stem: "recommended", "recommendations"
+_NEGATIVE_STEM = "recommend"
+_NEGATIVE_STEM_WORD = re.compile(r"recommend\w*")
 _CLASS_WEIGHT = 25.0
 # Climbing to an ancestor for more of the story (see _climb).
 _CLIMB_GAIN = 1.3
@@ -298,9 +357,16 @@ class _Stats:
         """The stats walk from ``root``, in C when ``fast``."""
         if self.fast:
             assert _SPEEDUPS is not None
-            stat = _SPEEDUPS.measure(root.mem_id, self.by_id, self.scored, self.pruner)
-            # _speedups.Stat has _Stat's attributes (node is None, marker always set)
-            return cast("_Stat", stat)
+            stat = _SPEEDUPS.measure(
+                root.mem_id, self.by_id, self.scored, self.pruner, FAST_MAX_DEPTH
+            )
+            if stat is not None:
+                # _speedups.Stat has _Stat's attributes (node is None, marker always set)
+                return cast("_Stat", stat)
+            # deeper than FAST_MAX_DEPTH: the C walk stopped with the tree untouched
+            self.fast = False
+            self.by_id.clear()
+            self.scored.clear()
         return self.measure(root, [])
 
     def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
@@ -402,27 +468,40 @@ def _marker(stat: _Stat) -> str:
     return stat.marker
 
 
-def _class_weight(stat: _Stat) -> float:
-    return _marker_weight(_marker(stat))
-
-
 @lru_cache(maxsize=4096)
 def _marker_weight(marker: str) -> float:
-    # pages repeat their class strings: each is read once
-    marker = marker.strip()
-    if not marker:
-        return 0.0
+    """+25 for a positive hint among the words of ``marker``, -25 for a negative one.
+
+    Words are what whitespace, '-' and '_' separate (readability's word-aware hints); pages
+    repeat their class strings, so each is read once.
+    """
+    words = _class_words(marker)
     weight = 0.0
-    if _POSITIVE.search(marker):
+    if not _POSITIVE.isdisjoint(words):
         weight += _CLASS_WEIGHT
-    if _NEGATIVE.search(marker):
+    if not _NEGATIVE.isdisjoint(words) or (
+        _NEGATIVE_STEM in marker and any(_NEGATIVE_STEM_WORD.fullmatch(w) for w in words)
+    ):
         weight -= _CLASS_WEIGHT
     return weight
 
 
+def _class_words(marker: str) -> list[str]:
+    """The words of a class/id string: split at whitespace, '-' and '_'."""
+    return marker.replace("_", " ").replace("-", " ").split()
+
+
 def _final_score(stat: _Stat) -> float:
-    base = stat.score + _TAG_WEIGHT.get(stat.tag, 0.0) + _class_weight(stat)
-    return base * (1.0 - stat.link_density)
+    """The stats walk's score with the tag's and the class's weights, less the link share."""
+    marker = stat.marker
+    base = (
+        stat.score
+        + _TAG_WEIGHT.get(stat.tag, 0.0)
+        + _marker_weight(_marker(stat) if marker is None else marker)
+    )
+    chars = stat.chars
+    # base * (1 - link_density), which is base itself for an empty element
+    return base * (1.0 - stat.links / chars) if chars else base
 
 
 def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
@@ -836,8 +915,7 @@ def extract_native(
     When the page reads weakly as an article, a repeated structure that holds most of its
     text (a listing of cards, a product grid, a thread of posts) is taken instead.
     """
-    fast = _SPEEDUPS is not None and not _SPEEDUPS.deeper_than(root.mem_id, FAST_MAX_DEPTH)
-    stats = _Stats(pruner, fast=fast)
+    stats = _Stats(pruner, fast=_SPEEDUPS is not None)
     page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
@@ -890,10 +968,10 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
     reading", "Contact sales", promo taglines and trailing headings go. Headings before the
     story stay (the normaliser drops a repeated title).
     """
-    prose = [i for i, block in enumerate(blocks) if _is_prose(block)]
-    if not prose:
+    first = _first_prose(blocks)
+    if first == len(blocks):
         return blocks
-    first, last = prose[0], prose[-1]
+    last = next(i for i in range(len(blocks) - 1, first - 1, -1) if _is_prose(blocks[i]))
     head = [
         b
         for b in blocks[:first]
@@ -918,27 +996,26 @@ def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
     action dressed as sections. A real section has running text, a list, a table or code.
     """
     # only after the story has begun: a title over a one-line brief is not a promo
-    first_prose = next((i for i, block in enumerate(blocks) if _is_prose(block)), len(blocks))
-    kept: list[RawBlock] = blocks[:first_prose]
-    index = first_prose
-    while index < len(blocks):
-        block = blocks[index]
-        if block.kind == "heading":
-            end = index + 1
-            while end < len(blocks) and blocks[end].kind != "heading":
-                end += 1
-            section = blocks[index + 1 : end]
-            if (
-                section
-                and len(section) <= _PROMO_MAX_BLOCKS
-                and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
-                and text_length(section) < _PROMO_MAX_CHARS
-            ):
-                index = end
-                continue
-        kept.append(block)
-        index += 1
+    headings = [i for i in range(_first_prose(blocks), len(blocks)) if blocks[i].kind == "heading"]
+    if not headings:
+        return blocks
+    kept = blocks[: headings[0]]
+    for start, end in zip(headings, [*headings[1:], len(blocks)], strict=True):
+        section = blocks[start + 1 : end]
+        if (
+            section
+            and len(section) <= _PROMO_MAX_BLOCKS
+            and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
+            and text_length(section) < _PROMO_MAX_CHARS
+        ):
+            continue
+        kept.extend(blocks[start:end])
     return kept
+
+
+def _first_prose(blocks: list[RawBlock]) -> int:
+    """The index of the first paragraph of running text, ``len(blocks)`` when there is none."""
+    return next((i for i, block in enumerate(blocks) if _is_prose(block)), len(blocks))
 
 
 def _write(
@@ -1074,7 +1151,8 @@ def speedups_module() -> ModuleType | None:
 
 
 # Trees deeper than this go to the Python walks, which are the reference for deep pages
-# (they flatten a tree their recursion cannot take; see _pipeline._native).
+# (they flatten a tree their recursion cannot take; see _pipeline._native): the C walk
+# stops at this depth and leaves the tree to them.
 FAST_MAX_DEPTH = 150
 # The tag sets the C walk applies, by its flag names: written once, here.
 _FLAG_SETS = {
