@@ -63,13 +63,16 @@ def page_html(index: int) -> str:
     )
 
 
-def write_corpus(root: Path, count: int, *, gzip_every: int = 5) -> list[Path]:
-    """Write ``count`` pages under ``root`` in ten folders; every ``gzip_every``-th is .html.gz."""
+def write_corpus(root: Path, count: int, *, gzip_every: int = 5, marker: str = "") -> list[Path]:
+    """Write ``count`` pages under ``root`` in ten folders; every ``gzip_every``-th is .html.gz.
+
+    ``marker`` goes at the end of every page (a test hook such as ``newsclean-test:slow``).
+    """
     paths = []
     for index in range(count):
         folder = root / f"section-{index % 10}"
         folder.mkdir(parents=True, exist_ok=True)
-        html = page_html(index).encode("utf-8")
+        html = (page_html(index) + (f"<!-- {marker} -->" if marker else "")).encode("utf-8")
         if gzip_every and index % gzip_every == 0:
             path = folder / f"page-{index:05d}.html.gz"
             path.write_bytes(gzip.compress(html, mtime=0))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from _corpus import FIXTURES, page_html, read_rows, rows_by_source, write_corpus
-from newsclean._batch_worker import Outcome
+from newsclean._batch_worker import TEST_HOOKS_ENV, Outcome
 from newsclean._cli import main
 from newsclean._cli_clean import Progress
 
@@ -222,11 +222,12 @@ def wait_for_rows(path: Path, rows: int, process: subprocess.Popen[bytes]) -> No
     raise AssertionError("no progress")
 
 
-def start(*args: str | Path) -> subprocess.Popen[bytes]:
+def start(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "newsclean", "clean", *map(str, args)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -265,12 +266,14 @@ def test_resume_after_kill_9_gives_the_same_rows(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
-    # enough pages that the run cannot finish between the first rows and the signal, even
-    # on a loaded machine (800 pages once did: the run ended with 0 before Ctrl-C arrived)
+    # every page takes 10 ms more in the interrupted run (a test hook), so that it lasts
+    # seconds and the signal reaches it mid-run even on a loaded machine (without the hook
+    # the run of small pages once ended, status 0, before Ctrl-C arrived); the resumed run
+    # has no hooks
     corpus = tmp_path / "corpus"
-    write_corpus(corpus, 3000)
+    write_corpus(corpus, 800, marker="newsclean-test:slow")
     out = tmp_path / "out.jsonl"
-    process = start(corpus, "-o", out, "-w", "2", "--chunk-size", "2")
+    process = start(corpus, "-o", out, "-w", "2", "--chunk-size", "2", env={TEST_HOOKS_ENV: "1"})
     wait_for_rows(tmp_path / "out.jsonl.partial", 20, process)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -279,7 +282,7 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     assert not out.exists()
     resumed = run_cli(corpus, "-o", out, "-w", "2", "--resume", "-q")
     assert resumed.returncode == 0, resumed.stderr
-    assert len(rows_by_source(read_rows(out))) == 3000
+    assert len(rows_by_source(read_rows(out))) == 800
 
 
 def test_a_rerun_into_the_input_folder_does_not_read_its_own_output(tmp_path):

@@ -7,7 +7,9 @@ library code:
 
 * ``newsclean-test:hang``: the worker spins forever (the per-page time limit must stop it);
 * ``newsclean-test:crash``: the worker process exits at once (``os._exit``), as on a segfault;
-* ``newsclean-test:raise``: the pipeline raises an unexpected ``RuntimeError``.
+* ``newsclean-test:raise``: the pipeline raises an unexpected ``RuntimeError``;
+* ``newsclean-test:slow``: the page takes 10 ms more, so that a batch of small pages lasts
+  long enough for a signal to reach it mid-run.
 
 The hooks are read once by the parent when a batch starts and are off otherwise.
 """
@@ -15,6 +17,7 @@ The hooks are read once by the parent when a batch starts and are off otherwise.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -37,6 +40,8 @@ __all__ = [
 ]
 
 TEST_HOOKS_ENV = "NEWSCLEAN_BATCH_TEST_HOOKS"
+# How long the "slow" test hook holds a page.
+TEST_SLOW_PAGE_S = 0.01
 
 Render = Literal["result", "json", "markdown", "text"]
 
@@ -96,6 +101,8 @@ def _run_test_hooks(data: bytes) -> None:
         os._exit(70)
     if b"newsclean-test:raise" in data:
         raise RuntimeError("test hook: unexpected failure in the pipeline")
+    if b"newsclean-test:slow" in data:
+        time.sleep(TEST_SLOW_PAGE_S)  # a page that takes a while: a batch a signal can reach
 
 
 def clean_task(task: Task, config: WorkerConfig) -> Result:
