@@ -505,11 +505,32 @@ def _final_score(stat: _Stat) -> float:
 
 
 def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
-    """Scored candidates with their final scores, best first (each score computed once)."""
-    scored = [(_final_score(s), s) for s in stats.scored]
-    scored.sort(key=lambda pair: pair[0], reverse=True)
-    stats.final = {s.mem_id: score for score, s in scored}
+    """Scored candidates with their final scores, best first (each score computed once).
+
+    With the C walk's stats, ``_speedups.rank`` computes the scores as :func:`_final_score`
+    does, the class weights included, and fills ``stats.final``.
+    """
+    if stats.fast:
+        assert _SPEEDUPS is not None
+        scored: list[tuple[float, _Stat]] = _SPEEDUPS.rank(
+            stats.scored,
+            stats.final,
+            _TAG_WEIGHT,
+            _POSITIVE,
+            _NEGATIVE,
+            _NEGATIVE_STEM,
+            _CLASS_WEIGHT,
+            _marker_weight,
+        )
+    else:
+        scored = [(_final_score(s), s) for s in stats.scored]
+        stats.final = {s.mem_id: score for score, s in scored}
+    scored.sort(key=_first, reverse=True)
     return scored
+
+
+def _first(pair: tuple[float, _Stat]) -> float:
+    return pair[0]
 
 
 def _choose(root: LexborNode, stats: _Stats, hints: Sequence[int] | None = None) -> _Stat | None:
