@@ -1471,10 +1471,27 @@ final_score(const Weights *w, StatObject *stat, double *score)
     return 0;
 }
 
+/* A candidate and its final score, sorted as native._ranked sorts: best first, ties in the
+ * order of `scored` (a stable sort in reverse keeps that order). */
+typedef struct {
+    double score;
+    Py_ssize_t index;
+} Ranked;
+
+static int
+compare_ranked(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    if (x->score != y->score) {
+        return x->score > y->score ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /* rank(scored, final, tag_weights, positive, negative, stem, class_weight, marker_weight)
- * -> [(final score, stat), ...] in the order of `scored`, with final[mem_id] = final score:
- * native._ranked before its sort. About seventy candidates a page, each a few Python calls
- * and a class string new to the page: a tenth of the body stage. */
+ * -> [(final score, stat), ...] best first, with final[mem_id] = final score: native._ranked.
+ * About seventy candidates a page, each a few Python calls and a class string new to the
+ * page: a tenth of the body stage. */
 static PyObject *
 speedups_rank(PyObject *module, PyObject *args)
 {
@@ -1494,36 +1511,42 @@ speedups_rank(PyObject *module, PyObject *args)
     w.stem = (const char *)PyUnicode_1BYTE_DATA(stem);
     w.stem_length = PyUnicode_GET_LENGTH(stem);
     Py_ssize_t count = PyList_GET_SIZE(scored);
-    PyObject *pairs = PyList_New(count);
-    if (pairs == NULL) {
-        return NULL;
+    Ranked *order = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Ranked));
+    if (order == NULL) {
+        return PyErr_NoMemory();
     }
+    PyObject *pairs = NULL;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *item = PyList_GET_ITEM(scored, k);
         if (!Py_IS_TYPE(item, &StatType)) {
             PyErr_SetString(PyExc_TypeError, "rank: scored must hold the C walk's stats");
-            goto fail;
+            goto done;
         }
-        StatObject *stat = (StatObject *)item;
-        double value;
-        if (final_score(&w, stat, &value) < 0) {
-            goto fail;
+        order[k].index = k;
+        if (final_score(&w, (StatObject *)item, &order[k].score) < 0) {
+            goto done;
         }
-        PyObject *score = PyFloat_FromDouble(value);
-        PyObject *key = score != NULL ? PyLong_FromUnsignedLongLong(stat->mem_id) : NULL;
+    }
+    qsort(order, (size_t)count, sizeof(Ranked), compare_ranked);
+    pairs = PyList_New(count);
+    for (Py_ssize_t k = 0; pairs != NULL && k < count; k++) {
+        PyObject *item = PyList_GET_ITEM(scored, order[k].index);
+        PyObject *score = PyFloat_FromDouble(order[k].score);
+        PyObject *key =
+            score != NULL ? PyLong_FromUnsignedLongLong(((StatObject *)item)->mem_id) : NULL;
         int stored = key != NULL ? PyDict_SetItem(final, key, score) : -1;
         Py_XDECREF(key);
         PyObject *pair = stored == 0 ? PyTuple_Pack(2, score, item) : NULL;
         Py_XDECREF(score);
         if (pair == NULL) {
-            goto fail;
+            Py_CLEAR(pairs);
+            break;
         }
         PyList_SET_ITEM(pairs, k, pair);
     }
+done:
+    PyMem_Free(order);
     return pairs;
-fail:
-    Py_DECREF(pairs);
-    return NULL;
 }
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -3816,7 +3839,7 @@ static PyMethodDef speedups_methods[] = {
      "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},
     {"rank", speedups_rank, METH_VARARGS,
      "rank(scored, final, tag_weights, positive, negative, stem, class_weight, marker_weight) "
-     "-> list[(float, Stat)]: native._ranked's final scores, in the order of scored."},
+     "-> list[(float, Stat)]: native._ranked, best first."},
     {"deeper_than", speedups_deeper_than, METH_VARARGS,
      "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
     {"dom_never", speedups_dom_never, METH_VARARGS,

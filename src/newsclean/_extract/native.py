@@ -507,12 +507,13 @@ def _final_score(stat: _Stat) -> float:
 def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
     """Scored candidates with their final scores, best first (each score computed once).
 
-    With the C walk's stats, ``_speedups.rank`` computes the scores as :func:`_final_score`
-    does, the class weights included, and fills ``stats.final``.
+    With the C walk's stats, ``_speedups.rank`` does it all: the scores as
+    :func:`_final_score` computes them, the class weights included, the same order (ties as
+    they came), and ``stats.final``.
     """
     if stats.fast:
         assert _SPEEDUPS is not None
-        scored: list[tuple[float, _Stat]] = _SPEEDUPS.rank(
+        ranked: list[tuple[float, _Stat]] = _SPEEDUPS.rank(
             stats.scored,
             stats.final,
             _TAG_WEIGHT,
@@ -522,10 +523,10 @@ def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
             _CLASS_WEIGHT,
             _marker_weight,
         )
-    else:
-        scored = [(_final_score(s), s) for s in stats.scored]
-        stats.final = {s.mem_id: score for score, s in scored}
+        return ranked
+    scored = [(_final_score(s), s) for s in stats.scored]
     scored.sort(key=_first, reverse=True)
+    stats.final = {s.mem_id: score for score, s in scored}
     return scored
 
 
