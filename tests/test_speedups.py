@@ -145,6 +145,11 @@ TRICKY = {
     "forms": f"<form id=aspnetForm><div><p>{STORY}</p><form><label>Search</label><p>"
     f"Find a story here</p></form><p>{STORY}</p><p>{STORY}</p></div></form>"
     f"<article><p>{STORY}</p><form><p>Vote in our poll, today</p></form><p>{STORY}</p></article>",
+    "class words": f"<div class='post-content entry'><p>{STORY}</p><div class='share-bar-x'>"
+    "Share this</div><div class='share_bar'>Share bar</div><div class='x\x1crelated'>Rel</div>"
+    "<div class='recommended-for-you'>Picks</div><div class='recommend:x'>Odd</div>"
+    "<div class='über related'>Unicode</div><div class='skip-link'>Skip</div><div "
+    f"class='sidebar-content article'><p>{STORY}</p></div><p>{STORY}</p></div>",
     "math and svg": f"<article><p>{STORY} <math><mi>x</mi><mo>=</mo><mn>1</mn></math></p>"
     f"<p>{STORY}</p></article>",
 }
@@ -295,6 +300,63 @@ def test_environment_variable_forces_the_python_path_at_import():
     assert out.stdout.split() == ["False", "True"]
 
 
+class _AskingPruner(VocabularyPruner):
+    """Remembers the class/id strings it is asked to judge."""
+
+    __slots__ = ("asked",)
+
+    def category_of(self, marker: str) -> str | None:
+        self.asked.append(marker)
+        return super().category_of(marker)
+
+
+@needs_speedups
+def test_c_walk_judges_ascii_class_strings_without_asking():
+    # a class string the memo lacks is judged by the vocabulary's words in C; only one
+    # that is not ASCII goes to category_of
+    tree = parse_html(_page(TRICKY["class words"] + TRICKY["removal by vocabulary"]))
+    assert tree.body is not None
+    pruner = _AskingPruner(tree, VOCAB, include_comments=False)
+    pruner.seen = {}
+    pruner.asked = []
+    native.extract_native(tree.body, pruner=pruner)
+    assert pruner.asked == ["über related "]
+
+
+RANKED_CLASSES = [
+    "article-body",
+    "recommended",
+    "recommendations x",
+    "recommend:x",
+    "Recommend_Me",
+    "RECOMMENDED9",
+    "recommend-ed",
+    "post__content sidebar",
+    "x\x1cstory",
+    "über-article",
+    "media-body content",
+    "ad\tcontent",
+    "page_2 ",
+    "promo",
+    "",
+]
+
+
+@needs_speedups
+def test_c_rank_scores_as_final_score():
+    blocks = "".join(f"<div class='{name}'><p>{STORY}</p></div>" for name in RANKED_CLASSES)
+    tree = parse_html(_page(f"<section>{blocks}</section><p>{STORY}</p>"))
+    assert tree.body is not None
+    stats = native._Stats(fast=True)
+    stats.measure_root(tree.body)
+    ranked = native._ranked(stats)
+    assert len(ranked) > len(RANKED_CLASSES)
+    assert ranked == sorted(
+        ((native._final_score(s), s) for s in stats.scored), key=native._first, reverse=True
+    )
+    assert stats.final == {s.mem_id: native._final_score(s) for s in stats.scored}
+
+
 class _FailingPruner(VocabularyPruner):
     __slots__ = ()
 
@@ -387,7 +449,7 @@ def test_raw_block_is_what_the_c_writer_fills():
 # The Python walks that _speedups.c mirrors, as last mirrored. A change to them must be made
 # in the C code too (the parity tests here and benchmarks/parity.py check it); then update
 # this digest.
-MIRRORED = "e194b729682a523d91d2a8f9e01b81cb8734fdcb474d9d34e7b7eaad8f485f72"
+MIRRORED = "b79e5dd275397e5928b9e5241e1375cca37230693796f41f43adb29642d6cb4b"
 
 
 def test_c_mirror_is_told_about_changes_to_the_python_walks():
@@ -397,6 +459,12 @@ def test_c_mirror_is_told_about_changes_to_the_python_walks():
         native._Writer,
         native._pre_text,
         native._is_data_table,
+        # what _speedups.rank and the walk's class-word judgement mirror
+        native._final_score,
+        native._marker_weight,
+        native._class_words,
+        VocabularyPruner.category_of,
+        type(VOCAB.class_words),
     )
     source = "".join(inspect.getsource(walk) for walk in walks)
     digest = hashlib.sha256(source.encode()).hexdigest()

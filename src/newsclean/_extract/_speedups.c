@@ -95,6 +95,10 @@ static PyObject *str_bar = NULL;        /* " | " */
 static PyObject *str_empty = NULL;      /* "" */
 static PyObject *str_seen = NULL;       /* "seen" */
 static PyObject *str_category_of = NULL;
+static PyObject *str_class_words = NULL;
+static PyObject *str_words = NULL;
+static PyObject *str_phrases = NULL;
+static PyObject *str_categories = NULL;
 static PyObject *str_removable_at = NULL;
 static PyObject *str_lower = NULL;
 
@@ -859,6 +863,11 @@ typedef struct {
     PyObject *scored;
     PyObject *pruner; /* NULL: no vocabulary pass */
     PyObject *seen;
+    /* the pruner's class_words (ClassWords.words and .phrases) and categories: NULL when it
+     * has none, and category_of judges every class/id string its memo has not seen */
+    PyObject *words;
+    PyObject *phrases;
+    PyObject *categories;
     StatObject **path;
     Py_ssize_t depth;
     Py_ssize_t capacity;
@@ -911,6 +920,107 @@ score_ancestors(Measure *m, double score, StatObject *include_self)
     return 0;
 }
 
+/* What ClassWords.category splits at, among ASCII characters: str.split()'s whitespace
+ * (\t to \r, \x1c to \x1f, the space) and the '_' and '-' it turns into spaces. */
+static inline int
+class_separator(Py_UCS1 c)
+{
+    return c == ' ' || c == '_' || c == '-' || (c >= '\t' && c <= '\r') ||
+           (c >= 0x1c && c <= 0x1f);
+}
+
+/* The category of the first of `tokens` (ClassWords.phrases' pairs of token and category,
+ * longest first) that `s` holds at `start`, ending at a separator or the end: borrowed, NULL
+ * for none (an error set when one occurred). ClassWords._walk at one word. */
+static PyObject *
+phrase_category(PyObject *tokens, const Py_UCS1 *s, Py_ssize_t length, Py_ssize_t start)
+{
+    if (!PyTuple_Check(tokens)) {
+        PyErr_SetString(PyExc_TypeError, "ClassWords.phrases must hold tuples");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(tokens); k++) {
+        PyObject *pair = PyTuple_GET_ITEM(tokens, k);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
+            PyErr_SetString(PyExc_TypeError, "ClassWords.phrases must hold (token, category)");
+            return NULL;
+        }
+        PyObject *token = PyTuple_GET_ITEM(pair, 0);
+        Py_ssize_t end = start + PyUnicode_GET_LENGTH(token);
+        /* an ASCII string holds no other character */
+        if (PyUnicode_IS_ASCII(token) && end <= length &&
+            memcmp(s + start, PyUnicode_1BYTE_DATA(token), (size_t)(end - start)) == 0 &&
+            (end == length || class_separator(s[end]))) {
+            return PyTuple_GET_ITEM(pair, 1);
+        }
+    }
+    return NULL;
+}
+
+/* pruner.category_of(marker) for a string its memo has not seen, by the pruner's class_words,
+ * without calling it: ClassWords.category, word by word as ClassWords._walk goes (the first
+ * word that starts a token, of one word or several, names the category), then the removable
+ * categories only. 1 decided (*category: a new reference, None for none), 0 undecided (not
+ * ASCII: category_of decides), -1 error. Pages bring many class strings no page showed
+ * before, and the Python calls behind category_of cost microseconds each. */
+static int
+words_category(Measure *m, PyObject *marker, PyObject **category)
+{
+    if (!PyUnicode_IS_ASCII(marker)) {
+        return 0;
+    }
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(marker);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(marker);
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (class_separator(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < length && !class_separator(s[i])) {
+            i++;
+        }
+        PyObject *word = PyUnicode_New(i - start, 127);
+        if (word == NULL) {
+            return -1;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(word), s + start, (size_t)(i - start));
+        /* borrowed from phrases and words, which outlive the walk */
+        PyObject *found = NULL;
+        PyObject *tokens = PyDict_GetItemWithError(m->phrases, word);
+        if (tokens != NULL) {
+            found = phrase_category(tokens, s, length, start);
+            if (found == NULL && PyErr_Occurred()) {
+                Py_DECREF(word);
+                return -1;
+            }
+        }
+        else if (PyErr_Occurred()) {
+            Py_DECREF(word);
+            return -1;
+        }
+        if (found == NULL) {
+            found = PyDict_GetItemWithError(m->words, word);
+        }
+        Py_DECREF(word);
+        if (found == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        if (found != NULL) {
+            int removable = PySet_Contains(m->categories, found);
+            if (removable < 0) {
+                return -1;
+            }
+            *category = Py_NewRef(removable ? found : Py_None);
+            return 1;
+        }
+    }
+    *category = Py_NewRef(Py_None);
+    return 1;
+}
+
 /* The vocabulary's verdict on `child`: 1 remove, 0 keep, -1 error. */
 static int
 vocabulary_removes(Measure *m, lxb_dom_node_t *child, PyObject *marker)
@@ -920,9 +1030,15 @@ vocabulary_removes(Measure *m, lxb_dom_node_t *child, PyObject *marker)
         if (PyErr_Occurred()) {
             return -1;
         }
-        category = PyObject_CallMethodOneArg(m->pruner, str_category_of, marker);
-        if (category == NULL) {
+        int decided = m->words != NULL ? words_category(m, marker, &category) : 0;
+        if (decided < 0) {
             return -1;
+        }
+        if (!decided) {
+            category = PyObject_CallMethodOneArg(m->pruner, str_category_of, marker);
+            if (category == NULL) {
+                return -1;
+            }
         }
     }
     else {
@@ -1157,6 +1273,35 @@ fail:
     return NULL;
 }
 
+/* The pruner's class_words and categories into `m` (see words_category); -1 on error. */
+static int
+class_words_of(Measure *m)
+{
+    PyObject *class_words = PyObject_GetAttr(m->pruner, str_class_words);
+    if (class_words == NULL) {
+        return -1;
+    }
+    if (class_words != Py_None) {
+        m->words = PyObject_GetAttr(class_words, str_words);
+        m->phrases = m->words != NULL ? PyObject_GetAttr(class_words, str_phrases) : NULL;
+        m->categories =
+            m->phrases != NULL ? PyObject_GetAttr(m->pruner, str_categories) : NULL;
+    }
+    Py_DECREF(class_words);
+    if (class_words == Py_None) {
+        return 0;
+    }
+    if (m->categories == NULL) {
+        return -1;
+    }
+    if (!PyDict_Check(m->words) || !PyDict_Check(m->phrases) || !PyAnySet_Check(m->categories)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "pruner.class_words needs dicts words and phrases, categories a set");
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 speedups_measure(PyObject *module, PyObject *args)
 {
@@ -1172,8 +1317,9 @@ speedups_measure(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
         return NULL;
     }
-    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, 0, 0,
-                 max_depth, 0, NULL, 0, 0};
+    Measure m = {by_id, scored, pruner == Py_None ? NULL : pruner, NULL, NULL, NULL, NULL,
+                 NULL, 0, 0, max_depth, 0, NULL, 0, 0};
+    PyObject *result = NULL;
     if (m.pruner != NULL) {
         m.seen = PyObject_GetAttr(pruner, str_seen);
         if (m.seen == NULL) {
@@ -1184,11 +1330,13 @@ speedups_measure(PyObject *module, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "pruner.seen must be a dict");
             return NULL;
         }
+        if (class_words_of(&m) < 0) {
+            goto done;
+        }
     }
     lxb_dom_node_t *root = node_at(root_id);
     PyObject *tag;
     unsigned int flags;
-    PyObject *result = NULL;
     if (element_info(root, &tag, &flags) < 0) {
         goto done;
     }
@@ -1213,9 +1361,192 @@ speedups_measure(PyObject *module, PyObject *args)
     }
 done:
     Py_XDECREF(m.seen);
+    Py_XDECREF(m.words);
+    Py_XDECREF(m.phrases);
+    Py_XDECREF(m.categories);
     PyMem_Free(m.path);
     PyMem_Free(m.removed);
     return result;
+}
+
+/* ---- the ranking (native._ranked) ------------------------------------------------------ */
+
+/* What rank() weighs a candidate with: native.py's constants, passed at each call. */
+typedef struct {
+    PyObject *tag_weights; /* _TAG_WEIGHT */
+    PyObject *positive;    /* _POSITIVE */
+    PyObject *negative;    /* _NEGATIVE */
+    const char *stem;      /* _NEGATIVE_STEM, ASCII */
+    Py_ssize_t stem_length;
+    double class_weight;   /* _CLASS_WEIGHT */
+    PyObject *fallback;    /* _marker_weight, for a marker that is not ASCII */
+} Weights;
+
+static inline int
+ascii_alnum(Py_UCS1 c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* native._marker_weight(marker) for an ASCII marker, word by word as _class_words splits it:
+ * 0 done, -1 error. A word holds the stem as _NEGATIVE_STEM_WORD fullmatches it when the
+ * rest of it is ASCII letters and digits (\w, less the '_' that separates words). */
+static int
+ascii_marker_weight(const Weights *w, PyObject *marker, double *weight)
+{
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(marker);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(marker);
+    int positive = 0, negative = 0;
+    Py_ssize_t i = 0;
+    while (i < length && !(positive && negative)) {
+        if (class_separator(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < length && !class_separator(s[i])) {
+            i++;
+        }
+        if (!negative && i - start >= w->stem_length &&
+            memcmp(s + start, w->stem, (size_t)w->stem_length) == 0) {
+            Py_ssize_t k = start + w->stem_length;
+            while (k < i && ascii_alnum(s[k])) {
+                k++;
+            }
+            negative = k == i;
+        }
+        if (positive && negative) {
+            break;
+        }
+        PyObject *word = PyUnicode_New(i - start, 127);
+        if (word == NULL) {
+            return -1;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(word), s + start, (size_t)(i - start));
+        int in_positive = positive ? 0 : PySet_Contains(w->positive, word);
+        int in_negative = negative ? 0 : PySet_Contains(w->negative, word);
+        Py_DECREF(word);
+        if (in_positive < 0 || in_negative < 0) {
+            return -1;
+        }
+        positive |= in_positive;
+        negative |= in_negative;
+    }
+    *weight = (positive ? w->class_weight : 0.0) - (negative ? w->class_weight : 0.0);
+    return 0;
+}
+
+/* native._final_score; -1 on error */
+static int
+final_score(const Weights *w, StatObject *stat, double *score)
+{
+    PyObject *tag_weight = PyDict_GetItemWithError(w->tag_weights, stat->tag);
+    if (tag_weight == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    double tag = tag_weight == NULL ? 0.0 : PyFloat_AsDouble(tag_weight);
+    if (tag == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    double marker = 0.0;
+    if (PyUnicode_IS_ASCII(stat->marker)) {
+        if (ascii_marker_weight(w, stat->marker, &marker) < 0) {
+            return -1;
+        }
+    }
+    else {
+        PyObject *answer = PyObject_CallOneArg(w->fallback, stat->marker);
+        if (answer == NULL) {
+            return -1;
+        }
+        marker = PyFloat_AsDouble(answer);
+        Py_DECREF(answer);
+        if (marker == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+    }
+    double base = stat->score + tag + marker;
+    /* base * (1 - link_density), which is base itself for an empty element */
+    *score = stat->chars ? base * (1.0 - (double)stat->links / (double)stat->chars) : base;
+    return 0;
+}
+
+/* A candidate and its final score, sorted as native._ranked sorts: best first, ties in the
+ * order of `scored` (a stable sort in reverse keeps that order). */
+typedef struct {
+    double score;
+    Py_ssize_t index;
+} Ranked;
+
+static int
+compare_ranked(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    if (x->score != y->score) {
+        return x->score > y->score ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* rank(scored, final, tag_weights, positive, negative, stem, class_weight, marker_weight)
+ * -> [(final score, stat), ...] best first, with final[mem_id] = final score: native._ranked.
+ * About seventy candidates a page, each a few Python calls and a class string new to the
+ * page: a tenth of the body stage. */
+static PyObject *
+speedups_rank(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *scored, *final, *stem;
+    Weights w;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!UdO:rank", &PyList_Type, &scored, &PyDict_Type,
+                          &final, &PyDict_Type, &w.tag_weights, &PyFrozenSet_Type,
+                          &w.positive, &PyFrozenSet_Type, &w.negative, &stem, &w.class_weight,
+                          &w.fallback)) {
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(stem)) {
+        PyErr_SetString(PyExc_ValueError, "rank: the stem must be ASCII");
+        return NULL;
+    }
+    w.stem = (const char *)PyUnicode_1BYTE_DATA(stem);
+    w.stem_length = PyUnicode_GET_LENGTH(stem);
+    Py_ssize_t count = PyList_GET_SIZE(scored);
+    Ranked *order = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Ranked));
+    if (order == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *pairs = NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyList_GET_ITEM(scored, k);
+        if (!Py_IS_TYPE(item, &StatType)) {
+            PyErr_SetString(PyExc_TypeError, "rank: scored must hold the C walk's stats");
+            goto done;
+        }
+        order[k].index = k;
+        if (final_score(&w, (StatObject *)item, &order[k].score) < 0) {
+            goto done;
+        }
+    }
+    qsort(order, (size_t)count, sizeof(Ranked), compare_ranked);
+    pairs = PyList_New(count);
+    for (Py_ssize_t k = 0; pairs != NULL && k < count; k++) {
+        PyObject *item = PyList_GET_ITEM(scored, order[k].index);
+        PyObject *score = PyFloat_FromDouble(order[k].score);
+        PyObject *key =
+            score != NULL ? PyLong_FromUnsignedLongLong(((StatObject *)item)->mem_id) : NULL;
+        int stored = key != NULL ? PyDict_SetItem(final, key, score) : -1;
+        Py_XDECREF(key);
+        PyObject *pair = stored == 0 ? PyTuple_Pack(2, score, item) : NULL;
+        Py_XDECREF(score);
+        if (pair == NULL) {
+            Py_CLEAR(pairs);
+            break;
+        }
+        PyList_SET_ITEM(pairs, k, pair);
+    }
+done:
+    PyMem_Free(order);
+    return pairs;
 }
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -3506,6 +3837,9 @@ static PyMethodDef speedups_methods[] = {
     {"write", speedups_write, METH_VARARGS,
      "write(chosen, by_id, kept, include_tables, listing, limit, prune_max_share, "
      "story_beside_comments, link_farm_max_text) -> list[RawBlock]: the writer (_Writer)."},
+    {"rank", speedups_rank, METH_VARARGS,
+     "rank(scored, final, tag_weights, positive, negative, stem, class_weight, marker_weight) "
+     "-> list[(float, Stat)]: native._ranked, best first."},
     {"deeper_than", speedups_deeper_than, METH_VARARGS,
      "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
     {"dom_never", speedups_dom_never, METH_VARARGS,
@@ -3558,6 +3892,9 @@ PyInit__speedups(void)
         (str_bar = intern(" | ")) == NULL || (str_empty = intern("")) == NULL ||
         (str_seen = intern("seen")) == NULL || (str_category_of = intern("category_of")) == NULL ||
         (str_removable_at = intern("removable_at")) == NULL ||
+        (str_class_words = intern("class_words")) == NULL ||
+        (str_words = intern("words")) == NULL || (str_phrases = intern("phrases")) == NULL ||
+        (str_categories = intern("categories")) == NULL ||
         (str_lower = intern("lower")) == NULL) {
         goto fail;
     }

@@ -69,6 +69,17 @@ def write(
     link_farm_max_text: float,
     /,
 ) -> list[RawBlock]: ...
+def rank(
+    scored: list[Any],
+    final: dict[int, float],
+    tag_weights: dict[str, float],
+    positive: frozenset[str],
+    negative: frozenset[str],
+    stem: str,
+    class_weight: float,
+    marker_weight: Callable[[str], float],
+    /,
+) -> list[tuple[float, Any]]: ...
 def deeper_than(root_id: int, limit: int, /) -> bool: ...
 def tag_id(mem_id: int, /) -> int: ...
 def describe(root_id: int, /) -> list[tuple[Any, ...]]: ...

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
-from newsclean._vocab import CATEGORY_MEMO_MAX, Vocabulary
+from newsclean._vocab import CATEGORY_MEMO_MAX, ClassWords, Vocabulary
 
 __all__ = [
     "CleaningReport",
@@ -436,7 +436,7 @@ class VocabularyPruner:
     to the article instead (a "related" block of ``<article>`` teaser cards inside the story).
     """
 
-    __slots__ = ("categories", "content", "kept", "limit", "seen", "vocab")
+    __slots__ = ("categories", "class_words", "content", "kept", "limit", "seen", "vocab")
 
     def __init__(
         self,
@@ -453,6 +453,11 @@ class VocabularyPruner:
         # class/id string -> removable category, shared by the pruners of every page this
         # vocabulary cleans with these categories: sites repeat their class strings
         self.seen = vocab.category_memo_among(self.categories)
+        # the vocabulary's words when they answer as its regex does: the C walk judges a
+        # class/id string ``seen`` lacks by them (in ``categories`` only), as category_of
+        # would, rather than calling it; without them it calls category_of
+        words = vocab.class_words
+        self.class_words: ClassWords | None = words if words.exact else None
         if page_chars is None:
             root = tree.body or tree.root
             page_chars = _text_length(root) if root is not None else 0

@@ -505,11 +505,33 @@ def _final_score(stat: _Stat) -> float:
 
 
 def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
-    """Scored candidates with their final scores, best first (each score computed once)."""
+    """Scored candidates with their final scores, best first (each score computed once).
+
+    With the C walk's stats, ``_speedups.rank`` does it all: the scores as
+    :func:`_final_score` computes them, the class weights included, the same order (ties as
+    they came), and ``stats.final``.
+    """
+    if stats.fast:
+        assert _SPEEDUPS is not None
+        ranked: list[tuple[float, _Stat]] = _SPEEDUPS.rank(
+            stats.scored,
+            stats.final,
+            _TAG_WEIGHT,
+            _POSITIVE,
+            _NEGATIVE,
+            _NEGATIVE_STEM,
+            _CLASS_WEIGHT,
+            _marker_weight,
+        )
+        return ranked
     scored = [(_final_score(s), s) for s in stats.scored]
-    scored.sort(key=lambda pair: pair[0], reverse=True)
+    scored.sort(key=_first, reverse=True)
     stats.final = {s.mem_id: score for score, s in scored}
     return scored
+
+
+def _first(pair: tuple[float, _Stat]) -> float:
+    return pair[0]
 
 
 def _choose(root: LexborNode, stats: _Stats, hints: Sequence[int] | None = None) -> _Stat | None:
