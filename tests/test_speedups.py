@@ -824,3 +824,61 @@ def test_c_mirror_is_told_about_changes_to_the_metadata_reads():
         "metadata.py's reads changed: mirror the change in src/newsclean/_extract/_speedups.c "
         "(meta_scan), run benchmarks/parity.py, then set META_MIRRORED to " + digest
     )
+
+
+# ---- the date elements (_pipeline._date_parts) ---------------------------------------------
+
+DATE_PAGE = (
+    "<div class='entry-meta post-Date'><span class='date_before'>Last updated on</span>"
+    " <time class='entry-modified-time'>April 8, 2024</time>"
+    " <abbr title='2024-04-08'>Apr 8</abbr><span id='pubdate' itemprop='datePublished'>"
+    "  8 April 2024  </span><span class='updated date'>   </span>"
+    "<p class='byline meta'>By Jane Doe</p><p class='timeline'>" + "long text " * 30 + "</p>"
+    "<p class='Date'><b>9</b> <i>April</i> 2024</p><time></time>"
+    "<p class='DATE'>not matched: case counts</p><p data-class='date'>nor here</p></div>"
+)
+
+
+@needs_speedups
+@pytest.mark.parametrize(
+    "html",
+    [DATE_PAGE, DATE_PAGE * 12, "<p>no dates</p>", "<time class='date'>x</time>" * 40],
+    ids=["page", "over-the-cap", "none", "repeats-at-the-cap"],
+)
+def test_date_elements_same_both_ways(html):
+    from newsclean._pipeline import _date_parts
+
+    tree = parse_html(f"<html><body><main>{html}</main></body></html>")
+    assert tree.body is not None
+    module = native.speedups_module()
+    for node in [tree.body, *tree.body.css("main, div")]:
+        assert _date_parts(node, module) == _date_parts(node, None)
+
+
+@needs_speedups
+def test_date_elements_list_the_region_itself_once_per_selector():
+    from newsclean._pipeline import _date_parts
+
+    tree = parse_html("<html><body><p class='date meta'>May 2, 2024</p></body></html>")
+    paragraph = tree.css_first("p")
+    assert paragraph is not None
+    parts = _date_parts(paragraph, native.speedups_module())
+    assert parts == ['<p class="date meta">May 2, 2024</p>'] * 2
+
+
+# The Python loop date_elements mirrors, as last mirrored (see MIRRORED).
+DATES_MIRRORED = "66f2e6090a227e32bf259ae3a308bf0435b53f256347a3e8a8cf204925fc3ca1"
+
+
+def test_c_mirror_is_told_about_changes_to_the_date_elements():
+    from newsclean import _pipeline
+
+    source = "".join(
+        inspect.getsource(f) for f in (_pipeline._date_parts, _pipeline._date_elements)
+    ) + repr((_pipeline.DATE_ELEMENTS, _pipeline._DATE_ELEMENTS_QUERY))
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    assert digest == DATES_MIRRORED, (
+        "_pipeline._date_parts changed: mirror the change in src/newsclean/_extract/"
+        "_speedups.c (date_elements), run benchmarks/parity.py, then set DATES_MIRRORED to "
+        + digest
+    )

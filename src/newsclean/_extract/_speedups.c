@@ -3828,6 +3828,171 @@ speedups_meta_configure(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- the date elements (_pipeline._date_region) -------------------------------------- */
+
+/* _pipeline._date_region's Python loop is the reference: the nodes node.css(DATE_ELEMENTS)
+ * lists in the region (its root included, as lexbor's find lists it), each as often as it matches one of the query's selectors (tags by local name,
+ * attribute substrings case-sensitive on the first attribute of that name, as the metadata
+ * walk reads them), kept when a <time> or when its stripped text is 1 to max_text
+ * characters long, each copy given as its outer HTML (selectolax's .html). lexbor's
+ * class-substring selectors cost more than this whole walk. */
+
+/* html/serialize.h: lxb_html_serialize_tree_cb and its callback (lxb_status_t is an unsigned
+ * int: core/base.h's LXB_STATUS_OK and LXB_STATUS_ERROR_MEMORY_ALLOCATION below) */
+typedef unsigned int dates_status_t;
+enum { DATES_STATUS_OK = 0x0000, DATES_STATUS_NO_MEMORY = 0x0002 };
+typedef dates_status_t (*dates_serialize_cb_f)(const lxb_char_t *data, size_t length, void *ctx);
+typedef dates_status_t (*dates_serialize_tree_cb_f)(lxb_dom_node_t *node,
+                                                    dates_serialize_cb_f cb, void *ctx);
+static dates_serialize_tree_cb_f serialize_tree_cb = NULL;
+static uintptr_t dates_time_id = 0, dates_abbr_id = 0;
+static int dates_configured = 0;
+
+/* The DATE_ELEMENTS selectors, in its order, past the two tag selectors */
+typedef struct {
+    int attribute; /* MA_CLASS, MA_ID or MA_ITEMPROP */
+    const char *needle;
+} DateSelector;
+static const DateSelector DATE_SELECTORS[] = {
+    {MA_CLASS, "date"},    {MA_CLASS, "Date"},   {MA_CLASS, "time"},
+    {MA_CLASS, "publish"}, {MA_CLASS, "posted"}, {MA_CLASS, "updated"},
+    {MA_ID, "date"},       {MA_ITEMPROP, "date"}, {MA_CLASS, "byline"},
+    {MA_CLASS, "meta"},
+};
+
+/* How many of DATE_ELEMENTS' selectors the element matches */
+static Py_ssize_t
+dates_hits(lxb_dom_node_t *node)
+{
+    Py_ssize_t hits = (node->local_name == dates_time_id) + (node->local_name == dates_abbr_id);
+    MetaAttrs a;
+    meta_attrs(node, &a);
+    for (size_t k = 0; k < sizeof(DATE_SELECTORS) / sizeof(DATE_SELECTORS[0]); k++) {
+        const DateSelector *s = &DATE_SELECTORS[k];
+        hits += meta_contains_n(&a, s->attribute, s->needle, strlen(s->needle));
+    }
+    return hits;
+}
+
+/* len(node.text(deep=True, strip=True)), counted up to just past `limit`; -1 on error */
+static Py_ssize_t
+dates_text_length(lxb_dom_node_t *node, Py_ssize_t limit)
+{
+    Py_ssize_t total = 0, commas = 0;
+    for (lxb_dom_node_t *at = node->first_child; at != NULL && total <= limit;
+         at = next_in(at, node)) {
+        const lexbor_str_t *text = text_data(at);
+        if (text == NULL) {
+            continue;
+        }
+        Py_ssize_t length = stripped_length(text->data, (Py_ssize_t)text->length, &commas);
+        if (length < 0) {
+            return -1;
+        }
+        total += length;
+    }
+    return total;
+}
+
+static dates_status_t
+dates_collect(const lxb_char_t *data, size_t length, void *ctx)
+{
+    return buffer_append((Buffer *)ctx, (const char *)data, (Py_ssize_t)length) < 0
+               ? DATES_STATUS_NO_MEMORY
+               : DATES_STATUS_OK;
+}
+
+/* node.html (new reference): None when lexbor fails, as selectolax gives it */
+static PyObject *
+dates_outer_html(lxb_dom_node_t *node)
+{
+    Buffer b = {NULL, 0, 0};
+    dates_status_t status = serialize_tree_cb(node, dates_collect, &b);
+    PyObject *html;
+    if (PyErr_Occurred()) {
+        html = NULL;
+    }
+    else if (status != DATES_STATUS_OK) {
+        html = Py_NewRef(Py_None);
+    }
+    else {
+        html = PyUnicode_DecodeUTF8(b.data != NULL ? b.data : "", b.size, "replace");
+    }
+    buffer_free(&b);
+    return html;
+}
+
+/* date_elements(root_id, max_parts, max_text) -> list: the region's date parts (see above) */
+static PyObject *
+speedups_date_elements(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    Py_ssize_t max_parts, max_text;
+    if (!PyArg_ParseTuple(args, "Knn:date_elements", &root_id, &max_parts, &max_text)) {
+        return NULL;
+    }
+    if (!dates_configured || !meta_configured) {
+        PyErr_SetString(PyExc_RuntimeError, "dates_configure() was not called");
+        return NULL;
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    PyObject *parts = PyList_New(0);
+    for (lxb_dom_node_t *node = root;
+         parts != NULL && node != NULL && PyList_GET_SIZE(parts) < max_parts;
+         node = node == root ? root->first_child : next_in(node, root)) {
+        if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+            continue;
+        }
+        Py_ssize_t hits = dates_hits(node);
+        if (hits == 0) {
+            continue;
+        }
+        if (node->local_name != dates_time_id) {
+            Py_ssize_t length = dates_text_length(node, max_text);
+            if (length < 0) {
+                Py_CLEAR(parts);
+                break;
+            }
+            if (length == 0 || length > max_text) {
+                continue;
+            }
+        }
+        PyObject *html = dates_outer_html(node);
+        for (Py_ssize_t k = 0; html != NULL && k < hits && PyList_GET_SIZE(parts) < max_parts;
+             k++) {
+            if (PyList_Append(parts, html) < 0) {
+                Py_CLEAR(html);
+            }
+        }
+        if (html == NULL) {
+            Py_CLEAR(parts);
+        }
+        Py_XDECREF(html);
+    }
+    return parts;
+}
+
+/* dates_configure(serialize_tree_cb, time_id, abbr_id): lexbor's serializer and tag ids */
+static PyObject *
+speedups_dates_configure(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long serialize_addr, time_id, abbr_id;
+    if (!PyArg_ParseTuple(args, "KKK:dates_configure", &serialize_addr, &time_id, &abbr_id)) {
+        return NULL;
+    }
+    if (serialize_addr == 0) {
+        PyErr_SetString(PyExc_ValueError, "no serializer address");
+        return NULL;
+    }
+    serialize_tree_cb = (dates_serialize_tree_cb_f)(uintptr_t)serialize_addr;
+    dates_time_id = (uintptr_t)time_id;
+    dates_abbr_id = (uintptr_t)abbr_id;
+    dates_configured = 1;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"configure", speedups_configure, METH_VARARGS,
      "Set lexbor's function addresses, the text node id and the tag tables."},
@@ -3858,6 +4023,10 @@ static PyMethodDef speedups_methods[] = {
     {"meta_text", speedups_meta_text, METH_VARARGS, "meta_text(mem_id) -> str: node_text."},
     {"meta_inside_comments", speedups_meta_inside_comments, METH_VARARGS,
      "meta_inside_comments(mem_id, levels) -> bool: metadata._inside_comments."},
+    {"dates_configure", speedups_dates_configure, METH_VARARGS,
+     "dates_configure(serialize_tree_cb, time_id, abbr_id): what date_elements reads with."},
+    {"date_elements", speedups_date_elements, METH_VARARGS,
+     "date_elements(root_id, max_parts, max_text) -> list[str]: _date_region's date parts."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -114,6 +114,11 @@ def load(sets: Mapping[str, frozenset[str]], raw_block: type) -> Loaded:
         # the metadata walk's tags (metadata.py), by lexbor's ids
         probe = LexborHTMLParser("")
         _speedups.meta_configure(lambda name: _speedups.tag_id(probe.create_node(name).mem_id))
+        # the date elements' walk (_pipeline._date_region): lexbor's serializer, two tag ids
+        serialize = ctypes.cast(library.lxb_html_serialize_tree_cb, ctypes.c_void_p).value or 0
+        _speedups.dates_configure(
+            serialize, *(_speedups.tag_id(probe.create_node(n).mem_id) for n in ("time", "abbr"))
+        )
         tree = LexborHTMLParser(SELF_TEST_HTML)
         root = tree.root
         assert root is not None
