@@ -448,7 +448,16 @@ _ARTICLE_FIELDS = {
 }
 
 
-@pytest.mark.parametrize("fields", [_ARTICLE_FIELDS, {}, {"text": "a b", "published": None}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        _ARTICLE_FIELDS,
+        {},
+        {"text": "a b", "published": None},
+        {**_ARTICLE_FIELDS, "word_count": 4},  # as the pipeline gives it
+        {"text": "a b", "word_count": 5},  # kept, as validation keeps it
+    ],
+)
 def test_make_article_is_a_validated_article(fields):
     import copy
     import pickle

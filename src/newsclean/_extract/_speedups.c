@@ -3164,24 +3164,101 @@ meta_attributes_get(lxb_dom_node_t *node, const char *name)
     return value;
 }
 
-/* (content, property, name, itemprop, http-equiv) as node.attributes gives them */
+/* str.strip(): the Py_UNICODE_ISSPACE characters off both ends, new reference */
 static PyObject *
-meta_tag_values(lxb_dom_node_t *node)
+meta_strip(PyObject *text)
 {
-    static const char *const names[] = {"content", "property", "name", "itemprop", "http-equiv"};
-    PyObject *out = PyTuple_New(5);
-    if (out == NULL) {
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    return PyUnicode_Substring(text, start, end);
+}
+
+/* key.strip().casefold(), new reference: an ASCII key without capitals is its own casefold */
+static PyObject *
+meta_key(PyObject *raw)
+{
+    PyObject *key = meta_strip(raw);
+    if (key == NULL) {
         return NULL;
     }
-    for (Py_ssize_t k = 0; k < 5; k++) {
-        PyObject *value = meta_attributes_get(node, names[k]);
-        if (value == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(out, k, value);
+    int plain = PyUnicode_IS_ASCII(key);
+    const Py_UCS1 *data = plain ? PyUnicode_1BYTE_DATA(key) : NULL;
+    for (Py_ssize_t at = 0; plain && at < PyUnicode_GET_LENGTH(key); at++) {
+        plain = !(data[at] >= 'A' && data[at] <= 'Z');
     }
-    return out;
+    if (!plain) {
+        Py_SETREF(key, PyObject_CallMethod(key, "casefold", NULL));
+    }
+    return key;
+}
+
+/* meta.setdefault(key, []).append(content) */
+static int
+meta_file(PyObject *meta, PyObject *key, PyObject *content)
+{
+    PyObject *filed = PyDict_GetItemWithError(meta, key); /* borrowed */
+    if (filed != NULL) {
+        return PyList_Append(filed, content);
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    PyObject *list = PyList_New(1);
+    if (list == NULL) {
+        return -1;
+    }
+    PyList_SET_ITEM(list, 0, Py_NewRef(content));
+    int status = PyDict_SetItem(meta, key, list);
+    Py_DECREF(list);
+    return status;
+}
+
+/* metadata._add_meta for one <meta content>: the stripped content filed under each key
+ * attribute (_KEY_ATTRS, read as node.attributes gives them) that strips and casefolds to a
+ * non-empty key, in order and as often as keys repeat */
+static int
+meta_add(PyObject *meta, lxb_dom_node_t *node)
+{
+    static const char *const keys[] = {"property", "name", "itemprop", "http-equiv"};
+    PyObject *raw = attribute(node, "content", 1, 1);
+    if (raw == NULL || raw == Py_None) {
+        Py_XDECREF(raw);
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    PyObject *content = meta_strip(raw);
+    Py_DECREF(raw);
+    if (content == NULL) {
+        return -1;
+    }
+    int status = 0;
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && status == 0 &&
+                       PyUnicode_GET_LENGTH(content) > 0;
+         k++) {
+        PyObject *value = attribute(node, keys[k], 1, 1);
+        if (value == NULL || value == Py_None) {
+            Py_XDECREF(value);
+            status = PyErr_Occurred() ? -1 : 0;
+            continue;
+        }
+        PyObject *key = meta_key(value);
+        Py_DECREF(value);
+        if (key == NULL) {
+            status = -1;
+        }
+        else if (PyUnicode_GET_LENGTH(key) > 0) {
+            status = meta_file(meta, key, content);
+        }
+        Py_XDECREF(key);
+    }
+    Py_DECREF(content);
+    return status;
 }
 
 /* _time_facts for one node: (attr datetime or attr content or node_text, marker, pubdate) */
@@ -3264,7 +3341,7 @@ speedups_meta_scan(PyObject *module, PyObject *args)
     lxb_dom_node_t *root = node_at(root_id);
     const meta_document_t *document = (const meta_document_t *)root->owner_document;
     int quirks = document != NULL && document->compat_mode == META_CMODE_QUIRKS;
-    PyObject *metas = PyList_New(0), *scripts = PyList_New(0), *h1s = PyList_New(0),
+    PyObject *metas = PyDict_New(), *scripts = PyList_New(0), *h1s = PyList_New(0),
              *datelines = PyList_New(0), *times = PyList_New(0), *bylines = PyList_New(0),
              *texts = PyList_New(0);
     PyObject *title = NULL, *language = NULL, *canonical = NULL, *result = NULL;
@@ -3292,7 +3369,7 @@ speedups_meta_scan(PyObject *module, PyObject *args)
             /* _scan's body, per tag */
             int jsonld = -1, canonical_link = -1; /* css_matches, asked at most once */
             if (is_meta) {
-                if (meta_append(metas, meta_tag_values(node)) < 0) {
+                if (meta_add(metas, node) < 0) {
                     goto done;
                 }
             }
@@ -3469,6 +3546,45 @@ speedups_meta_inside_comments(PyObject *module, PyObject *args)
     Py_RETURN_FALSE;
 }
 
+/* The words of one kind of str data: runs of characters that are not Py_UNICODE_ISSPACE,
+ * the pieces str.split() would make */
+#define WORD_COUNT_LOOP(type)                                                                  \
+    do {                                                                                       \
+        const type *at = (const type *)data;                                                   \
+        int inside = 0;                                                                        \
+        for (Py_ssize_t k = 0; k < length; k++) {                                              \
+            int space = Py_UNICODE_ISSPACE(at[k]);                                             \
+            words += !space && !inside;                                                        \
+            inside = !space;                                                                   \
+        }                                                                                      \
+    } while (0)
+
+/* word_count(text): len(text.split()), without making the words (the record's word count;
+ * a long story is thousands of them) */
+static PyObject *
+speedups_word_count(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "word_count() takes a str");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), words = 0;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        WORD_COUNT_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        WORD_COUNT_LOOP(Py_UCS2);
+        break;
+    default:
+        WORD_COUNT_LOOP(Py_UCS4);
+        break;
+    }
+    return PyLong_FromSsize_t(words);
+}
+
 /* meta_configure(tag_id_of): tag_id_of(name) is lexbor's id of the tag, for each the walk
  * names (the loader reads them off nodes it creates) */
 static PyObject *
@@ -3519,6 +3635,7 @@ static PyMethodDef speedups_methods[] = {
      "describe(root_id) -> list: the subtree as the self-test compares it."},
     {"meta_configure", speedups_meta_configure, METH_VARARGS,
      "meta_configure(tag_id_of): lexbor's ids of the tags the metadata walk names."},
+    {"word_count", speedups_word_count, METH_O, "word_count(text) -> int: len(text.split())."},
     {"meta_scan", speedups_meta_scan, METH_VARARGS,
      "meta_scan(root_id, h1s_read, datelines_read) -> tuple: metadata._read_page's values."},
     {"meta_text", speedups_meta_text, METH_VARARGS, "meta_text(mem_id) -> str: node_text."},
