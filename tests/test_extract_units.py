@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsclean._decode import decode_html, maybe_gunzip
 from newsclean._errors import DecodeError
@@ -430,6 +433,40 @@ def test_scan_datelines_through_the_superset_selector():
     assert scan.h1s == tree.css("h1")
     assert scan.scripts == []
     assert scan.meta == {"k": ["x"]}
+
+
+# the characters at which urljoin's parsing of an absolute URL changes it or fails
+_URL_ALPHABET = "ab.:/;?#[]@%~-_+=& \t\n\x00\x7f\u00e9\u3000\\"
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "http:/", "", "//"]),
+    st.text(alphabet=_URL_ALPHABET, max_size=16),
+    st.sampled_from(["https://ex.com/a/b?q#f", "http://ex.com/a;p", "HTTPS://ex.com", "ftp://x"]),
+)
+def test_join_is_urljoin(scheme, rest, base):
+    from urllib.parse import urljoin
+
+    from newsclean._extract.metadata import _join
+
+    def outcome(join: Callable[[str, str], str]) -> str:
+        try:
+            return join(base, scheme + rest)
+        except ValueError as error:  # a bad IPv6 host: the same error either way
+            return repr(error)
+
+    assert outcome(_join) == outcome(urljoin)
+
+
+def test_join_keeps_plain_absolute_urls_without_parsing():
+    from newsclean._extract.metadata import _join
+
+    href = "https://cdn.example.com/i/a.jpg?w=1200&h=630#top"
+    assert _join("https://example.com/story", href) is href
+    # a host-less or emptied URL is rebuilt: the base's host, the empty query dropped
+    assert _join("https://example.com/story", "https:///x") == "https://example.com/x"
+    assert _join("https://example.com/story", "https://a.com/x?") == "https://a.com/x"
+    assert _join("http://example.com/story", "https://a.com/x?") == "https://a.com/x?"
 
 
 _ARTICLE_FIELDS = {

@@ -124,6 +124,14 @@ _DATELINE_SELECTOR = ", ".join(_DATELINE_PARTS)
 _TITLE_SPLIT = re.compile(r"\s+(?:[|•»·~]|-{1,2}|–|—|::)\s+")
 _KEYWORD_SPLIT = re.compile(r"[,;]")
 _URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
+# An absolute http(s) URL that urljoin hands back unchanged, against a base of its scheme:
+# a host (without one, urljoin takes the base's), printable ASCII (nothing urlsplit strips,
+# removes or validates as IDNA), no IPv6 brackets or ";" params in the host and path, and a
+# query or fragment only when not empty (urljoin drops an empty one). See _join.
+_PLAIN_ABSOLUTE = re.compile(
+    r"(?P<scheme>https?:)//[^\x00-\x20\x7f-\U0010ffff;?#\[\]/][^\x00-\x20\x7f-\U0010ffff;?#\[\]]*"
+    r"(?:\?[^\x00-\x20\x7f-\U0010ffff#]+)?(?:#[!-~]+)?"
+)
 
 
 @dataclass(slots=True)
@@ -397,6 +405,17 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
+def _join(base: str, href: str) -> str:
+    """``urljoin(base, href)``, without parsing either when ``href`` is a plain absolute URL of
+    the base's scheme (most image and canonical URLs): urljoin then rebuilds ``href`` from its
+    parts, which gives it back as it was. Parsing each page's new URLs cost about 20 µs a
+    page (urlsplit's cache never hits across pages)."""
+    plain = _PLAIN_ABSOLUTE.fullmatch(href)
+    if plain is not None and base.startswith(plain["scheme"]):
+        return href
+    return urljoin(base, href)
+
+
 def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str:
     """Strip " | Site Name" style affixes; prefer an ``<h1>`` that the title contains."""
     title = " ".join(raw.split())
@@ -618,10 +637,10 @@ def harvest_metadata(
 
     image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
     image = image or _jsonld_image(article.get("image"))
-    md.image = urljoin(url, image) if (image and url) else image
+    md.image = _join(url, image) if (image and url) else image
 
     href = page.canonical or (_first(meta, ("og:url",)) or "")
-    md.canonical_url = (urljoin(url, href) if url else href) or None
+    md.canonical_url = (_join(url, href) if url else href) or None
     if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
         md.canonical_url = None
 
