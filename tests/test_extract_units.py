@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -118,6 +119,40 @@ def test_parse_date_keeps_precision_and_zone():
     assert parse_date("November 15, 2025") == date(2025, 11, 15)
     assert parse_date("not a date") is None
     assert parse_date("1850-01-01") is None
+
+
+_MONTH_NAMES = ("Jan", "JANUARY", "feb", "May", "Sept", "sep", "September", "Mai", "Janu")
+
+
+@pytest.mark.parametrize("name", _MONTH_NAMES)
+def test_parse_date_reads_month_day_year_as_dateutil(name, monkeypatch):
+    from newsclean._extract import dates
+
+    texts = [
+        f"{name} {day}, {year}"
+        for day in ("0", "1", "01", "9", "29", "30", "31", "32")
+        for year in (1989, 1990, 2024, 2099)
+    ]
+    fast = [parse_date(text) for text in texts]
+    monkeypatch.setattr(dates, "_MONTH_DAY_YEAR", re.compile("(?!)"))  # dateutil reads all
+    assert fast == [parse_date(text) for text in texts]
+
+
+def test_parse_date_leaves_dateutil_the_other_shapes(monkeypatch):
+    from newsclean._extract import dates
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dateutil was asked")
+
+    monkeypatch.setattr(dates.dateutil_parser, "parse", refuse)
+    assert parse_date("Jan 17, 2025") == date(2025, 1, 17)
+    assert parse_date("november 8, 2025") == date(2025, 11, 8)
+    assert parse_date("Feb 30, 2024") is None
+    assert parse_date("Jan 17, 1985") is None
+    with pytest.raises(AssertionError):
+        parse_date("Jan 17th, 2025")
+    with pytest.raises(AssertionError):
+        parse_date("Auguſt 11, 2019")  # a long s: dateutil's lower() keeps it
 
 
 def test_normalize_text_fixes_characters():
