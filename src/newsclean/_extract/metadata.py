@@ -246,7 +246,7 @@ def _read_page(tree: LexborHTMLParser, speedups: ModuleType | None) -> _Page:
 def _fast_page(speedups: ModuleType, root: LexborNode) -> _Page:
     """:func:`_read_page` from ``_speedups.meta_scan``: one walk, texts read in C."""
     # the meta tags come filed as _add_meta files them
-    (meta, scripts, h1_texts, title, language, canonical, datelines, times, bylines, texts) = (
+    (meta, scripts, h1_texts, title, language, canonical, datelines, times, bylines) = (
         speedups.meta_scan(root.mem_id, H1S_READ, DATELINES_READ)
     )
     return _Page(
@@ -259,8 +259,14 @@ def _fast_page(speedups: ModuleType, root: LexborNode) -> _Page:
         datelines=datelines,
         times=times,
         bylines=_fast_candidates(speedups, root, bylines),
-        byline_texts=_fast_candidates(speedups, root, texts),
+        byline_texts=_fast_text_candidates(speedups, root),
     )
+
+
+def _fast_text_candidates(speedups: ModuleType, root: LexborNode) -> Iterator[_Candidate]:
+    """The text bylines, from a walk that runs at the first candidate asked for: only pages
+    whose other bylines name nobody ask (about half), and it reads every paragraph's text."""
+    yield from _fast_candidates(speedups, root, speedups.meta_byline_texts(root.mem_id))
 
 
 def _fast_candidates(
