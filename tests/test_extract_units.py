@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsclean._decode import decode_html, maybe_gunzip
 from newsclean._errors import DecodeError
@@ -115,6 +119,40 @@ def test_parse_date_keeps_precision_and_zone():
     assert parse_date("November 15, 2025") == date(2025, 11, 15)
     assert parse_date("not a date") is None
     assert parse_date("1850-01-01") is None
+
+
+_MONTH_NAMES = ("Jan", "JANUARY", "feb", "May", "Sept", "sep", "September", "Mai", "Janu")
+
+
+@pytest.mark.parametrize("name", _MONTH_NAMES)
+def test_parse_date_reads_month_day_year_as_dateutil(name, monkeypatch):
+    from newsclean._extract import dates
+
+    texts = [
+        f"{name} {day}, {year}"
+        for day in ("0", "1", "01", "9", "29", "30", "31", "32")
+        for year in (1989, 1990, 2024, 2099)
+    ]
+    fast = [parse_date(text) for text in texts]
+    monkeypatch.setattr(dates, "_MONTH_DAY_YEAR", re.compile("(?!)"))  # dateutil reads all
+    assert fast == [parse_date(text) for text in texts]
+
+
+def test_parse_date_leaves_dateutil_the_other_shapes(monkeypatch):
+    from newsclean._extract import dates
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dateutil was asked")
+
+    monkeypatch.setattr(dates.dateutil_parser, "parse", refuse)
+    assert parse_date("Jan 17, 2025") == date(2025, 1, 17)
+    assert parse_date("november 8, 2025") == date(2025, 11, 8)
+    assert parse_date("Feb 30, 2024") is None
+    assert parse_date("Jan 17, 1985") is None
+    with pytest.raises(AssertionError):
+        parse_date("Jan 17th, 2025")
+    with pytest.raises(AssertionError):
+        parse_date("Auguſt 11, 2019")  # a long s: dateutil's lower() keeps it
 
 
 def test_normalize_text_fixes_characters():
@@ -432,6 +470,40 @@ def test_scan_datelines_through_the_superset_selector():
     assert scan.meta == {"k": ["x"]}
 
 
+# the characters at which urljoin's parsing of an absolute URL changes it or fails
+_URL_ALPHABET = "ab.:/;?#[]@%~-_+=& \t\n\x00\x7f\u00e9\u3000\\"
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "http:/", "", "//"]),
+    st.text(alphabet=_URL_ALPHABET, max_size=16),
+    st.sampled_from(["https://ex.com/a/b?q#f", "http://ex.com/a;p", "HTTPS://ex.com", "ftp://x"]),
+)
+def test_join_is_urljoin(scheme, rest, base):
+    from urllib.parse import urljoin
+
+    from newsclean._extract.metadata import _join
+
+    def outcome(join: Callable[[str, str], str]) -> str:
+        try:
+            return join(base, scheme + rest)
+        except ValueError as error:  # a bad IPv6 host: the same error either way
+            return repr(error)
+
+    assert outcome(_join) == outcome(urljoin)
+
+
+def test_join_keeps_plain_absolute_urls_without_parsing():
+    from newsclean._extract.metadata import _join
+
+    href = "https://cdn.example.com/i/a.jpg?w=1200&h=630#top"
+    assert _join("https://example.com/story", href) is href
+    # a host-less or emptied URL is rebuilt: the base's host, the empty query dropped
+    assert _join("https://example.com/story", "https:///x") == "https://example.com/x"
+    assert _join("https://example.com/story", "https://a.com/x?") == "https://a.com/x"
+    assert _join("http://example.com/story", "https://a.com/x?") == "https://a.com/x?"
+
+
 _ARTICLE_FIELDS = {
     "url": "https://example.com/a",
     "canonical_url": None,
@@ -448,7 +520,16 @@ _ARTICLE_FIELDS = {
 }
 
 
-@pytest.mark.parametrize("fields", [_ARTICLE_FIELDS, {}, {"text": "a b", "published": None}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        _ARTICLE_FIELDS,
+        {},
+        {"text": "a b", "published": None},
+        {**_ARTICLE_FIELDS, "word_count": 4},  # as the pipeline gives it
+        {"text": "a b", "word_count": 5},  # kept, as validation keeps it
+    ],
+)
 def test_make_article_is_a_validated_article(fields):
     import copy
     import pickle

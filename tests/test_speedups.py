@@ -734,6 +734,13 @@ META_CASES = {
         '<time datetime="2024-02-02" pubdate="">z</time><time>none</time>'
         '<span itemprop="DatePublished">no</span>'
     ),
+    "meta keys": (
+        '<meta name="\u0130TEM Key\u00a0" content="\u2003a\u3000"><meta name="\u1e9e" content=b>'
+        '<meta name="k" property="K" itemprop=" k " http-equiv="k" content="twice">'
+        '<meta name content="valueless"><meta name=" " property="\u00df" content="c">'
+        '<meta name="k" name="dup" content="d"><meta name="k" content>'
+        '<meta name="k" content="e" content="last">'
+    ),
     "empty": "<html></html>",
 }
 
@@ -761,6 +768,11 @@ def test_meta_walk_finds_what_the_cases_hold():
     assert ("By Zed", True) in [(text, inside()) for text, inside in page.bylines]
     page = metadata._read_page(parse_html(META_CASES["times"]), module)
     assert len(list(page.times)) == 5
+    # meta tags filed under each stripped, casefolded key, as often as their keys repeat
+    page = metadata._read_page(parse_html(META_CASES["meta keys"]), module)
+    assert page.meta["k"] == ["twice"] * 4 + ["d", "e"]
+    assert page.meta["i\u0307tem key"] == ["a"]
+    assert page.meta["ss"] == ["b", "c"]
 
 
 _META_TAGS = ("div", "p", "span", "a", "h1", "time", "address", "em", "section", "footer")
@@ -882,3 +894,17 @@ def test_c_mirror_is_told_about_changes_to_the_date_elements():
         "_speedups.c (date_elements), run benchmarks/parity.py, then set DATES_MIRRORED to "
         + digest
     )
+
+
+@needs_speedups
+def test_word_count_is_split_length_for_every_code_point():
+    module = native.speedups_module()
+    assert module is not None
+    for kind_char in ("", "\u00e9", "\u20ac", "\U0001f600"):  # each str storage width
+        text = kind_char + " ".join(f"a{chr(c)}b" for c in range(0x110000) if c % 4096 < 64)
+        assert module.word_count(text) == len(text.split())
+        for c in range(0x3100):  # every whitespace character is below U+3100
+            piece = f"{kind_char}x{chr(c)}y {chr(c)}"
+            assert module.word_count(piece) == len(piece.split()), hex(c)
+    assert module.word_count("") == 0
+    assert module.word_count(" \n\x1c\u3000 ") == 0

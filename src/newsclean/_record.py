@@ -176,6 +176,8 @@ def _exactly_typed(name: str, value: Any) -> bool:
         return value is None or type(value) is datetime or type(value) is date
     if name == "blocks":
         return type(value) is tuple and all(type(item) is Block for item in value)
+    if name == "word_count":  # given, validation keeps it; negative, it counts the words
+        return type(value) is int and value >= 0
     return name == "text" and type(value) is str
 
 
@@ -185,16 +187,17 @@ def make_article(**fields: Any) -> Article:
     The pipeline builds every field itself, and validating them again cost about 40 µs a page
     (a seventh of the record stage; counting the words is most of the rest). When every value
     has exactly the type its field validates to, the instance is built as validation would
-    build it (fields in order, defaults, the fields set, ``word_count`` from ``text``);
-    anything else, or an explicit ``word_count``, goes through ``Article(...)``, so errors
-    and coercions are unchanged.
+    build it (fields in order, defaults, the fields set, ``word_count`` from ``text`` unless
+    given, as the pipeline does from a count that makes no word strings); anything else goes
+    through ``Article(...)``, so errors and coercions are unchanged.
 
     >>> make_article(title="Hi", text="One two.") == Article(title="Hi", text="One two.")
     True
     """
     if all(_exactly_typed(name, value) for name, value in fields.items()):
         values = {**_ARTICLE_DEFAULTS, **fields}
-        values["word_count"] = len(values["text"].split())
+        if "word_count" not in fields:
+            values["word_count"] = len(values["text"].split())
         article = Article.__new__(Article)
         _set_attribute(article, "__dict__", values)
         _set_attribute(article, "__pydantic_fields_set__", set(fields))

@@ -3495,24 +3495,101 @@ meta_attributes_get(lxb_dom_node_t *node, const char *name)
     return value;
 }
 
-/* (content, property, name, itemprop, http-equiv) as node.attributes gives them */
+/* str.strip(): the Py_UNICODE_ISSPACE characters off both ends, new reference */
 static PyObject *
-meta_tag_values(lxb_dom_node_t *node)
+meta_strip(PyObject *text)
 {
-    static const char *const names[] = {"content", "property", "name", "itemprop", "http-equiv"};
-    PyObject *out = PyTuple_New(5);
-    if (out == NULL) {
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    return PyUnicode_Substring(text, start, end);
+}
+
+/* key.strip().casefold(), new reference: an ASCII key without capitals is its own casefold */
+static PyObject *
+meta_key(PyObject *raw)
+{
+    PyObject *key = meta_strip(raw);
+    if (key == NULL) {
         return NULL;
     }
-    for (Py_ssize_t k = 0; k < 5; k++) {
-        PyObject *value = meta_attributes_get(node, names[k]);
-        if (value == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(out, k, value);
+    int plain = PyUnicode_IS_ASCII(key);
+    const Py_UCS1 *data = plain ? PyUnicode_1BYTE_DATA(key) : NULL;
+    for (Py_ssize_t at = 0; plain && at < PyUnicode_GET_LENGTH(key); at++) {
+        plain = !(data[at] >= 'A' && data[at] <= 'Z');
     }
-    return out;
+    if (!plain) {
+        Py_SETREF(key, PyObject_CallMethod(key, "casefold", NULL));
+    }
+    return key;
+}
+
+/* meta.setdefault(key, []).append(content) */
+static int
+meta_file(PyObject *meta, PyObject *key, PyObject *content)
+{
+    PyObject *filed = PyDict_GetItemWithError(meta, key); /* borrowed */
+    if (filed != NULL) {
+        return PyList_Append(filed, content);
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    PyObject *list = PyList_New(1);
+    if (list == NULL) {
+        return -1;
+    }
+    PyList_SET_ITEM(list, 0, Py_NewRef(content));
+    int status = PyDict_SetItem(meta, key, list);
+    Py_DECREF(list);
+    return status;
+}
+
+/* metadata._add_meta for one <meta content>: the stripped content filed under each key
+ * attribute (_KEY_ATTRS, read as node.attributes gives them) that strips and casefolds to a
+ * non-empty key, in order and as often as keys repeat */
+static int
+meta_add(PyObject *meta, lxb_dom_node_t *node)
+{
+    static const char *const keys[] = {"property", "name", "itemprop", "http-equiv"};
+    PyObject *raw = attribute(node, "content", 1, 1);
+    if (raw == NULL || raw == Py_None) {
+        Py_XDECREF(raw);
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    PyObject *content = meta_strip(raw);
+    Py_DECREF(raw);
+    if (content == NULL) {
+        return -1;
+    }
+    int status = 0;
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && status == 0 &&
+                       PyUnicode_GET_LENGTH(content) > 0;
+         k++) {
+        PyObject *value = attribute(node, keys[k], 1, 1);
+        if (value == NULL || value == Py_None) {
+            Py_XDECREF(value);
+            status = PyErr_Occurred() ? -1 : 0;
+            continue;
+        }
+        PyObject *key = meta_key(value);
+        Py_DECREF(value);
+        if (key == NULL) {
+            status = -1;
+        }
+        else if (PyUnicode_GET_LENGTH(key) > 0) {
+            status = meta_file(meta, key, content);
+        }
+        Py_XDECREF(key);
+    }
+    Py_DECREF(content);
+    return status;
 }
 
 /* _time_facts for one node: (attr datetime or attr content or node_text, marker, pubdate) */
@@ -3577,8 +3654,9 @@ meta_append_listing(PyObject *list, lxb_dom_node_t *node, Py_ssize_t hits)
 }
 
 /* meta_scan(root_id, h1s_read, datelines_read): metadata._read_page's values in one walk,
- * (metas, scripts, h1_texts, title, language, canonical, datelines, times, bylines,
- * byline_texts) with bylines and byline_texts as [mem_id, hits, ...]. */
+ * (meta, scripts, h1_texts, title, language, canonical, datelines, times, bylines) with meta
+ * as _add_meta files it and bylines as [mem_id, hits, ...]; the text bylines come from
+ * meta_byline_texts. */
 static PyObject *
 speedups_meta_scan(PyObject *module, PyObject *args)
 {
@@ -3595,14 +3673,13 @@ speedups_meta_scan(PyObject *module, PyObject *args)
     lxb_dom_node_t *root = node_at(root_id);
     const meta_document_t *document = (const meta_document_t *)root->owner_document;
     int quirks = document != NULL && document->compat_mode == META_CMODE_QUIRKS;
-    PyObject *metas = PyList_New(0), *scripts = PyList_New(0), *h1s = PyList_New(0),
-             *datelines = PyList_New(0), *times = PyList_New(0), *bylines = PyList_New(0),
-             *texts = PyList_New(0);
+    PyObject *metas = PyDict_New(), *scripts = PyList_New(0), *h1s = PyList_New(0),
+             *datelines = PyList_New(0), *times = PyList_New(0), *bylines = PyList_New(0);
     PyObject *title = NULL, *language = NULL, *canonical = NULL, *result = NULL;
     int seen_html = 0;
     Py_ssize_t dateline_count = 0;
     if (metas == NULL || scripts == NULL || h1s == NULL || datelines == NULL || times == NULL ||
-        bylines == NULL || texts == NULL) {
+        bylines == NULL) {
         goto done;
     }
     for (lxb_dom_node_t *node = root; node != NULL;
@@ -3623,7 +3700,7 @@ speedups_meta_scan(PyObject *module, PyObject *args)
             /* _scan's body, per tag */
             int jsonld = -1, canonical_link = -1; /* css_matches, asked at most once */
             if (is_meta) {
-                if (meta_append(metas, meta_tag_values(node)) < 0) {
+                if (meta_add(metas, node) < 0) {
                     goto done;
                 }
             }
@@ -3714,14 +3791,10 @@ speedups_meta_scan(PyObject *module, PyObject *args)
         if (hits > 0 && meta_append_listing(bylines, node, hits) < 0) {
             goto done;
         }
-        hits = meta_byline_text_hits(node);
-        if (hits > 0 && meta_append_listing(texts, node, hits) < 0) {
-            goto done;
-        }
     }
-    result = Py_BuildValue("(OOOOOOOOOO)", metas, scripts, h1s, title ? title : str_empty,
+    result = Py_BuildValue("(OOOOOOOOO)", metas, scripts, h1s, title ? title : str_empty,
                            language ? language : str_empty, canonical ? canonical : str_empty,
-                           datelines, times, bylines, texts);
+                           datelines, times, bylines);
 done:
     Py_XDECREF(metas);
     Py_XDECREF(scripts);
@@ -3729,11 +3802,45 @@ done:
     Py_XDECREF(datelines);
     Py_XDECREF(times);
     Py_XDECREF(bylines);
-    Py_XDECREF(texts);
     Py_XDECREF(title);
     Py_XDECREF(language);
     Py_XDECREF(canonical);
     return result;
+}
+
+/* meta_byline_texts(root_id): the text bylines (tree.css(_BYLINE_TEXT_SELECTOR)) as
+ * [mem_id, hits, ...]. A walk of its own, asked only when the page's other bylines name
+ * nobody (about half the pages): it reads every paragraph's text, a third of meta_scan's
+ * cost when it was part of it. */
+static PyObject *
+speedups_meta_byline_texts(PyObject *module, PyObject *args)
+{
+    (void)module;
+    unsigned long long root_id;
+    if (!PyArg_ParseTuple(args, "K:meta_byline_texts", &root_id)) {
+        return NULL;
+    }
+    if (!meta_configured) {
+        PyErr_SetString(PyExc_RuntimeError, "meta_configure() was not called");
+        return NULL;
+    }
+    lxb_dom_node_t *root = node_at(root_id);
+    PyObject *texts = PyList_New(0);
+    if (texts == NULL) {
+        return NULL;
+    }
+    for (lxb_dom_node_t *node = root; node != NULL;
+         node = node == root ? root->first_child : next_in(node, root)) {
+        if (node->type != LXB_DOM_NODE_TYPE_ELEMENT) {
+            continue;
+        }
+        Py_ssize_t hits = meta_byline_text_hits(node);
+        if (hits > 0 && meta_append_listing(texts, node, hits) < 0) {
+            Py_DECREF(texts);
+            return NULL;
+        }
+    }
+    return texts;
 }
 
 /* meta_text(mem_id): node_text(node) */
@@ -3798,6 +3905,45 @@ speedups_meta_inside_comments(PyObject *module, PyObject *args)
         parent = parent->parent;
     }
     Py_RETURN_FALSE;
+}
+
+/* The words of one kind of str data: runs of characters that are not Py_UNICODE_ISSPACE,
+ * the pieces str.split() would make */
+#define WORD_COUNT_LOOP(type)                                                                  \
+    do {                                                                                       \
+        const type *at = (const type *)data;                                                   \
+        int inside = 0;                                                                        \
+        for (Py_ssize_t k = 0; k < length; k++) {                                              \
+            int space = Py_UNICODE_ISSPACE(at[k]);                                             \
+            words += !space && !inside;                                                        \
+            inside = !space;                                                                   \
+        }                                                                                      \
+    } while (0)
+
+/* word_count(text): len(text.split()), without making the words (the record's word count;
+ * a long story is thousands of them) */
+static PyObject *
+speedups_word_count(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "word_count() takes a str");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), words = 0;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        WORD_COUNT_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        WORD_COUNT_LOOP(Py_UCS2);
+        break;
+    default:
+        WORD_COUNT_LOOP(Py_UCS4);
+        break;
+    }
+    return PyLong_FromSsize_t(words);
 }
 
 /* meta_configure(tag_id_of): tag_id_of(name) is lexbor's id of the tag, for each the walk
@@ -4018,6 +4164,9 @@ static PyMethodDef speedups_methods[] = {
      "describe(root_id) -> list: the subtree as the self-test compares it."},
     {"meta_configure", speedups_meta_configure, METH_VARARGS,
      "meta_configure(tag_id_of): lexbor's ids of the tags the metadata walk names."},
+    {"word_count", speedups_word_count, METH_O, "word_count(text) -> int: len(text.split())."},
+    {"meta_byline_texts", speedups_meta_byline_texts, METH_VARARGS,
+     "meta_byline_texts(root_id) -> list: the text bylines, [mem_id, hits, ...]."},
     {"meta_scan", speedups_meta_scan, METH_VARARGS,
      "meta_scan(root_id, h1s_read, datelines_read) -> tuple: metadata._read_page's values."},
     {"meta_text", speedups_meta_text, METH_VARARGS, "meta_text(mem_id) -> str: node_text."},
