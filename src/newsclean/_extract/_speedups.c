@@ -2899,43 +2899,6 @@ speedups_dom_strip(PyObject *module, PyObject *args)
 
 /* ---- helpers for native.py ----------------------------------------------------------- */
 
-/* Whether the tree under root nests deeper than limit (elements, root at depth 0). */
-static PyObject *
-speedups_deeper_than(PyObject *module, PyObject *args)
-{
-    (void)module;
-    unsigned long long root_id;
-    Py_ssize_t limit;
-    if (!PyArg_ParseTuple(args, "Kn:deeper_than", &root_id, &limit)) {
-        return NULL;
-    }
-    lxb_dom_node_t *root = node_at(root_id);
-    Py_ssize_t depth = 0;
-    lxb_dom_node_t *node = root->first_child;
-    if (node != NULL) {
-        depth = 1;
-    }
-    while (node != NULL) {
-        if (depth > limit) {
-            Py_RETURN_TRUE;
-        }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            depth++;
-            continue;
-        }
-        while (node != root && node->next == NULL) {
-            node = node->parent;
-            depth--;
-        }
-        if (node == root) {
-            break;
-        }
-        node = node->next;
-    }
-    Py_RETURN_FALSE;
-}
-
 /* lexbor's tag id of the node at mem_id (its local_name) */
 static PyObject *
 speedups_tag_id(PyObject *module, PyObject *args)
@@ -4151,8 +4114,6 @@ static PyMethodDef speedups_methods[] = {
     {"rank", speedups_rank, METH_VARARGS,
      "rank(scored, final, tag_weights, positive, negative, stem, class_weight, marker_weight) "
      "-> list[(float, Stat)]: native._ranked, best first."},
-    {"deeper_than", speedups_deeper_than, METH_VARARGS,
-     "deeper_than(root_id, limit) -> bool: whether elements nest deeper than limit."},
     {"dom_never", speedups_dom_never, METH_VARARGS,
      "dom_never(html_id, root_id, form_max_chars, box_max_chars, max_share) -> (removed, "
      "hidden, chrome, markers, hints) or None: DomScan.of and remove_never_content."},
