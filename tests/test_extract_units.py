@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -357,20 +360,14 @@ def test_date_is_visible_matches_a_full_scan():
         assert date_is_visible(day, text) == expected, text
     many = " ".join(["2024"] * 100) + " august 25, 2024"
     assert date_is_visible(day, many)
-    assert date_is_visible(datetime(2024, 8, 25, 9, 0, tzinfo=UTC), "posted 2024-08-25 09:00")
+    assert date_is_visible(
+        datetime(2024, 8, 25, 9, 0, tzinfo=timezone.utc), "posted 2024-08-25 09:00"
+    )
 
 
-@pytest.mark.parametrize(
-    ("kind", "text", "level"),
-    [("paragraph", "One.", None), ("heading", "Two", 2), ("table", "a | b\nc | d", None)],
-)
-def test_make_block_is_a_validated_block(kind, text, level):
-    import copy
-    import pickle
-
-    from newsclean._record import Block, make_block
-
-    fast, slow = make_block(kind, text, level), Block(kind=kind, text=text, level=level)
+def assert_built_as_validated(fast: Any, slow: Any) -> None:
+    """``fast`` (built by make_block/make_article) is ``slow`` (validated) in every way a
+    caller can see: instance state, equality, hash, repr, JSON, pickling and copying."""
     for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
         assert getattr(fast, name) == getattr(slow, name)
     assert fast.__pydantic_private__ == slow.__pydantic_private__
@@ -380,6 +377,17 @@ def test_make_block_is_a_validated_block(kind, text, level):
     assert fast.model_dump_json() == slow.model_dump_json()
     assert pickle.loads(pickle.dumps(fast)) == slow
     assert copy.deepcopy(fast) == slow
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "level"),
+    [("paragraph", "One.", None), ("heading", "Two", 2), ("table", "a | b\nc | d", None)],
+)
+def test_make_block_is_a_validated_block(kind, text, level):
+    from newsclean._record import Block, make_block
+
+    fast, slow = make_block(kind, text, level), Block(kind=kind, text=text, level=level)
+    assert_built_as_validated(fast, slow)
 
 
 def test_make_block_validates_what_is_not_exactly_right():
@@ -510,7 +518,7 @@ _ARTICLE_FIELDS = {
     "title": "Title",
     "description": None,
     "authors": ("Ann", "Bob"),
-    "published": datetime(2024, 8, 25, 9, 0, tzinfo=UTC),
+    "published": datetime(2024, 8, 25, 9, 0, tzinfo=timezone.utc),
     "modified": date(2024, 8, 26),
     "tags": (),
     "blocks": (),
@@ -531,24 +539,13 @@ _ARTICLE_FIELDS = {
     ],
 )
 def test_make_article_is_a_validated_article(fields):
-    import copy
-    import pickle
-
     from newsclean._record import Article, make_article, make_block
 
     if fields:
         fields = {**fields, "blocks": (make_block("paragraph", "One two"),)}
     fast, slow = make_article(**fields), Article(**fields)
-    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
-        assert getattr(fast, name) == getattr(slow, name)
     assert list(fast.__dict__) == list(slow.__dict__)
-    assert fast.__pydantic_private__ == slow.__pydantic_private__
-    assert fast == slow
-    assert hash(fast) == hash(slow)
-    assert repr(fast) == repr(slow)
-    assert fast.model_dump_json() == slow.model_dump_json()
-    assert pickle.loads(pickle.dumps(fast)) == slow
-    assert copy.deepcopy(fast) == slow
+    assert_built_as_validated(fast, slow)
 
 
 def test_make_article_validates_what_is_not_exactly_right():
