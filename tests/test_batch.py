@@ -11,10 +11,10 @@ import pytest
 
 import newsclean
 from _corpus import FIXTURES, page_html, write_corpus, write_warc
-from newsclean._batch import run_batch
-from newsclean._batch_inputs import InputStats, discover_units, iter_unit_items
-from newsclean._batch_sinks import JsonlSink
-from newsclean._batch_worker import TEST_HOOKS_ENV
+from newsclean._batch.engine import run_batch
+from newsclean._batch.inputs import InputStats, discover_units, iter_unit_items
+from newsclean._batch.sinks import JsonlSink
+from newsclean._batch.worker import TEST_HOOKS_ENV
 
 HANG = "<html><body><p>newsclean-test:hang</p></body></html>"
 CRASH = "<html><body><p>newsclean-test:crash</p></body></html>"

@@ -10,10 +10,10 @@ import pytest
 
 import newsclean
 from _corpus import FIXTURES, page_html, read_rows, rows_by_source, write_corpus, write_warc
-from newsclean._batch import run_batch, run_dask_batch
-from newsclean._batch_inputs import discover_units, iter_unit_items
-from newsclean._batch_sinks import JsonlSink
-from newsclean._cli import main
+from newsclean._batch.engine import run_batch, run_dask_batch
+from newsclean._batch.inputs import discover_units, iter_unit_items
+from newsclean._batch.sinks import JsonlSink
+from newsclean._cli.main import main
 
 distributed = pytest.importorskip("distributed")
 

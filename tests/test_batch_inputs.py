@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from _corpus import FIXTURES, page_html, write_corpus, write_warc
-from newsclean._batch_inputs import (
+from newsclean._batch.inputs import (
     Failed,
     InputStats,
     Task,

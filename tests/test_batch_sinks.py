@@ -8,14 +8,14 @@ import pytest
 
 import newsclean
 from _corpus import page_html, read_rows, rows_by_source
-from newsclean._batch_sinks import (
+from newsclean._batch.sinks import (
     DirSink,
     Journal,
     JsonlSink,
     ParquetSink,
     arrow_schema,
 )
-from newsclean._batch_worker import Outcome, render_result
+from newsclean._batch.worker import Outcome, render_result
 from newsclean._record import ErrorInfo, Result
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import newsclean
 from newsclean import Options
-from newsclean._text import classify_line, split_lines
+from newsclean._text.reader import classify_line, split_lines
 from newsclean._vocab import load_vocabulary
 
 TEXTS = Path(__file__).parent / "fixtures" / "text"
@@ -296,8 +296,8 @@ def test_bylines_as_pages_render_them(header, authors):
 def test_batch_and_cli_take_text_files(tmp_path):
     import io
 
-    from newsclean._batch_inputs import iter_stdin_items
-    from newsclean._cli import main
+    from newsclean._batch.inputs import iter_stdin_items
+    from newsclean._cli.main import main
 
     folder = tmp_path / "pages"
     folder.mkdir()

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from _corpus import FIXTURES, page_html, read_rows, rows_by_source, write_corpus
-from newsclean._batch_worker import TEST_HOOKS_ENV, Outcome
-from newsclean._cli import main
-from newsclean._cli_clean import Progress
+from newsclean._batch.worker import TEST_HOOKS_ENV, Outcome
+from newsclean._cli.clean import Progress
+from newsclean._cli.main import main
 
 
 def run_cli(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

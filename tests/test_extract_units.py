@@ -19,7 +19,7 @@ from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
 from newsclean._extract.dates import parse_date
 from newsclean._extract.wire import find_dateline, is_agency_slug
-from newsclean._normalize import normalize_blocks, normalize_text
+from newsclean._text.normalize import normalize_blocks, normalize_text
 from newsclean._vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -621,7 +621,7 @@ def test_normalize_text_only_searches_unprintable_texts():
     """Every character the unusual-character search looks for is unprintable."""
     import sys
 
-    from newsclean._normalize import _UNUSUAL
+    from newsclean._text.normalize import _UNUSUAL
 
     for code in range(sys.maxunicode + 1):
         char = chr(code)

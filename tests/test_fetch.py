@@ -691,7 +691,7 @@ def test_redirect_to_a_private_address_is_refused(
     server: LocalServer, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
     """Every hop is checked: pretend the test server is public, redirect to a private host."""
-    from newsclean import _netguard
+    from newsclean._fetch import netguard as _netguard
 
     real = _netguard.is_public_address
     monkeypatch.setattr(_netguard, "is_public_address", lambda a: a == "127.0.0.1" or real(a))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from _http_server import LocalServer, server
-from newsclean._cli import main
+from newsclean._cli.main import main
 
 __all__ = ["server"]
 

@@ -25,12 +25,12 @@ from newsclean import (
     TooLarge,
     TooManyRedirects,
 )
-from newsclean._fetch_body import PIECE_BYTES, BodyReader, check_content_type, sniff_non_html
-from newsclean._fetch_cache import CacheEntry, DiskCache
-from newsclean._fetch_errors import map_httpx_error, parse_retry_after
-from newsclean._netguard import is_public_address
-from newsclean._politeness import HostPacer, HostScheduler, host_key
-from newsclean._robots import RobotsStore, rules_from_response
+from newsclean._fetch.body import PIECE_BYTES, BodyReader, check_content_type, sniff_non_html
+from newsclean._fetch.cache import CacheEntry, DiskCache
+from newsclean._fetch.errors import map_httpx_error, parse_retry_after
+from newsclean._fetch.netguard import is_public_address
+from newsclean._fetch.politeness import HostPacer, HostScheduler, host_key
+from newsclean._fetch.robots import RobotsStore, rules_from_response
 
 # -- every httpx exception maps into the newsclean tree ---------------------------------------
 

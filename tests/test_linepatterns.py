@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from newsclean._linepatterns import NO_LINE_PATTERNS, compile_line_patterns
+from newsclean._text.linepatterns import NO_LINE_PATTERNS, compile_line_patterns
 from newsclean._vocab import load_vocabulary
 
 BUILT_IN = load_vocabulary()

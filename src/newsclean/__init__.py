@@ -8,9 +8,8 @@
 
 import contextlib
 
-from newsclean._afetch import AsyncFetcher, afetch, ascrape
 from newsclean._api import clean_html, clean_text
-from newsclean._batch import clean_files, clean_many
+from newsclean._batch.engine import clean_files, clean_many
 from newsclean._decode import decode_html
 from newsclean._errors import (
     ConnectError,
@@ -28,9 +27,10 @@ from newsclean._errors import (
     TooLarge,
     TooManyRedirects,
 )
-from newsclean._fetch import Fetcher, fetch, scrape
-from newsclean._fetch_options import FetchLimits, FetchOptions, RetryPolicy
-from newsclean._fetch_page import FetchResult, Page
+from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
+from newsclean._fetch.page import FetchResult, Page
+from newsclean._fetch.sync import Fetcher, fetch, scrape
 from newsclean._options import Options
 from newsclean._record import Article, Block, ErrorInfo, Result, article_json_schema
 from newsclean._version import __version__

@@ -1,5 +1,5 @@
 import sys
 
-from newsclean._cli import main
+from newsclean._cli.main import main
 
 sys.exit(main())

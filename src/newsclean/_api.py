@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsclean._options import DEFAULT_OPTIONS, Options
 from newsclean._pipeline import run_pipeline
 from newsclean._record import Article
-from newsclean._text import run_text
+from newsclean._text.reader import run_text
 
 __all__ = ["clean_html", "clean_text"]
 

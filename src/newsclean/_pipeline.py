@@ -37,9 +37,9 @@ from newsclean._extract.dates import date_is_visible, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
-from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
 from newsclean._record import Article, make_article
+from newsclean._text.normalize import normalize_blocks, normalize_text
 from newsclean._vocab import load_vocabulary, normalize_line
 
 __all__ = ["STAGES", "run_pipeline"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsclean._errors import OptionsError
-from newsclean._linepatterns import NO_LINE_PATTERNS, LinePatterns, compile_line_patterns
+from newsclean._text.linepatterns import NO_LINE_PATTERNS, LinePatterns, compile_line_patterns
 
 __all__ = ["DEFAULT_LANGUAGES", "Vocabulary", "load_vocabulary", "normalize_line"]
 
@@ -46,7 +46,7 @@ def normalize_line(line: str, *, single_spaced: bool = False) -> str:
     every code point), so a printable line without two spaces in a row can only differ from
     its joined words by a space at either end, which the strip of ``_TRAILING`` (holding the
     space) removes as well. ``single_spaced`` says the caller knows ``line`` has no two
-    spaces in a row (:func:`newsclean._normalize.normalize_text` leaves none).
+    spaces in a row (:func:`newsclean._text.normalize.normalize_text` leaves none).
 
     >>> normalize_line("  Read\u00a0 MORE » ")
     'read more'

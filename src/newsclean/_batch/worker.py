@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from newsclean._api import clean_html, clean_text
-from newsclean._batch_inputs import Failed, Task
+from newsclean._batch.inputs import Failed, Task
 from newsclean._decode import decode_html
 from newsclean._errors import DecodeError, NewscleanError, NoContentError, ParseError
 from newsclean._options import DEFAULT_OPTIONS, Options

@@ -1,6 +1,6 @@
 """What the sync and async fetchers share: decisions on responses, retries, politeness state.
 
-Nothing here does I/O on the network; :mod:`newsclean._fetch` and :mod:`newsclean._afetch`
+Nothing here does I/O on the network; :mod:`newsclean._fetch.sync` and :mod:`newsclean._fetch.aio`
 drive the same steps with blocking and awaitable calls::
 
     check scheme + address (SSRF)  ->  robots.txt  ->  pace host  ->  send (stream)
@@ -35,14 +35,14 @@ from newsclean._errors import (
     TooLarge,
     TooManyRedirects,
 )
-from newsclean._fetch_body import ACCEPT_ENCODING, BodyReader, check_content_type, sniff_non_html
-from newsclean._fetch_cache import CacheEntry, DiskCache
-from newsclean._fetch_errors import parse_retry_after
-from newsclean._fetch_options import FetchOptions, RetryPolicy
-from newsclean._fetch_page import Page
-from newsclean._netguard import AddressGuard
-from newsclean._politeness import HostPacer
-from newsclean._robots import RobotsRules, RobotsStore
+from newsclean._fetch.body import ACCEPT_ENCODING, BodyReader, check_content_type, sniff_non_html
+from newsclean._fetch.cache import CacheEntry, DiskCache
+from newsclean._fetch.errors import parse_retry_after
+from newsclean._fetch.netguard import AddressGuard
+from newsclean._fetch.options import FetchOptions, RetryPolicy
+from newsclean._fetch.page import Page
+from newsclean._fetch.politeness import HostPacer
+from newsclean._fetch.robots import RobotsRules, RobotsStore
 
 __all__ = ["Deadline", "FetchCore", "Final", "Redirect", "build_async_retrying", "build_retrying"]
 

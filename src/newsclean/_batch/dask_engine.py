@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsclean._batch_inputs import Failed, InputStats, Unit, iter_unit_items
-from newsclean._batch_pool import run_inline
-from newsclean._batch_worker import Outcome, WorkerConfig, failed_outcome
+from newsclean._batch.inputs import Failed, InputStats, Unit, iter_unit_items
+from newsclean._batch.pool import run_inline
+from newsclean._batch.worker import Outcome, WorkerConfig, failed_outcome
 from newsclean._record import ErrorInfo
 
 __all__ = ["Partition", "clean_partition", "plan_digest", "plan_partitions", "run_dask"]

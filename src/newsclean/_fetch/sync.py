@@ -13,7 +13,7 @@ import httpx
 
 from newsclean._api import clean_html
 from newsclean._errors import FetchError, RobotsDisallowed, StatusError
-from newsclean._fetch_core import (
+from newsclean._fetch.core import (
     HTTPX_ERRORS,
     Deadline,
     FetchCore,
@@ -22,13 +22,13 @@ from newsclean._fetch_core import (
     build_retrying,
     origin_of,
 )
-from newsclean._fetch_errors import map_httpx_error
-from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
-from newsclean._fetch_page import FetchResult, Page
+from newsclean._fetch.errors import map_httpx_error
+from newsclean._fetch.options import DEFAULT_FETCH_OPTIONS, FetchOptions
+from newsclean._fetch.page import FetchResult, Page
+from newsclean._fetch.politeness import HostScheduler
+from newsclean._fetch.robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 from newsclean._options import Options
-from newsclean._politeness import HostScheduler
 from newsclean._record import Article
-from newsclean._robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 
 __all__ = ["Fetcher", "fetch", "scrape"]
 

@@ -20,7 +20,7 @@ of the lines and by the shared boilerplate vocabulary (:mod:`newsclean._vocab`):
 5. ``read_header``: walking back from the story's first line: key points, bylines, datelines,
    dates, a dek (description), the best-scoring title, then a section label and the site's
    name.
-6. The story's lines go through :func:`newsclean._normalize.normalize_blocks`, as the HTML
+6. The story's lines go through :func:`newsclean._text.normalize.normalize_blocks`, as the HTML
    path's blocks do; tags come from a tag line after the story.
 """
 
@@ -39,9 +39,9 @@ from newsclean._extract.body import RawBlock
 from newsclean._extract.dates import BY_TAIL as _BY_TAIL
 from newsclean._extract.dates import date_in_line, strip_label
 from newsclean._extract.wire import find_dateline, is_agency_slug
-from newsclean._normalize import normalize_blocks, normalize_text
 from newsclean._options import Options
 from newsclean._record import Article
+from newsclean._text.normalize import normalize_blocks, normalize_text
 from newsclean._vocab import Vocabulary, load_vocabulary, normalize_line
 
 __all__ = ["Line", "LineKind", "StoryRun", "classify_line", "find_story_runs", "run_text"]

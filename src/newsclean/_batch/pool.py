@@ -31,8 +31,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from newsclean._batch_inputs import Failed, Item, Task
-from newsclean._batch_worker import Outcome, WorkerConfig, failed_outcome, process_task
+from newsclean._batch.inputs import Failed, Item, Task
+from newsclean._batch.worker import Outcome, WorkerConfig, failed_outcome, process_task
 from newsclean._errors import NewscleanError
 from newsclean._record import ErrorInfo
 

@@ -1,7 +1,7 @@
 """The asyncio fetcher: :class:`AsyncFetcher`, :func:`afetch` and :func:`ascrape`.
 
-It mirrors :mod:`newsclean._fetch` step for step with awaitable calls; the decisions on each
-response live in :mod:`newsclean._fetch_core` and are shared.
+It mirrors :mod:`newsclean._fetch.sync` step for step with awaitable calls; the decisions on each
+response live in :mod:`newsclean._fetch.core` and are shared.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import httpx
 
 from newsclean._api import clean_html
 from newsclean._errors import ConnectError, FetchError, RobotsDisallowed, StatusError
-from newsclean._fetch_core import (
+from newsclean._fetch.core import (
     HTTPX_ERRORS,
     Deadline,
     FetchCore,
@@ -26,14 +26,14 @@ from newsclean._fetch_core import (
     build_async_retrying,
     origin_of,
 )
-from newsclean._fetch_errors import map_httpx_error
-from newsclean._fetch_options import DEFAULT_FETCH_OPTIONS, FetchOptions
-from newsclean._fetch_page import FetchResult, Page
-from newsclean._netguard import addresses_of, lookup_args
+from newsclean._fetch.errors import map_httpx_error
+from newsclean._fetch.netguard import addresses_of, lookup_args
+from newsclean._fetch.options import DEFAULT_FETCH_OPTIONS, FetchOptions
+from newsclean._fetch.page import FetchResult, Page
+from newsclean._fetch.politeness import HostScheduler
+from newsclean._fetch.robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 from newsclean._options import Options
-from newsclean._politeness import HostScheduler
 from newsclean._record import Article
-from newsclean._robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
 
 __all__ = ["AsyncFetcher", "afetch", "ascrape"]
 

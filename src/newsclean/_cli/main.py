@@ -1,4 +1,4 @@
-"""The ``newsclean`` command. Each subcommand lives in its own ``_cli_*`` module."""
+"""The ``newsclean`` command. Each subcommand lives in its own module of this package."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from newsclean import _cli_clean, _cli_fetch, _cli_schema
+from newsclean._cli import clean as _cli_clean
+from newsclean._cli import fetch as _cli_fetch
+from newsclean._cli import schema as _cli_schema
 from newsclean._version import __version__
 
 

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, Union
 
 from pydantic import BaseModel
 
-from newsclean._batch_worker import Outcome
+from newsclean._batch.worker import Outcome
 from newsclean._record import Article, Result
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from tqdm import tqdm
 
 from newsclean._api import clean_html
 from newsclean._errors import FetchError, NewscleanError
-from newsclean._fetch import Fetcher
-from newsclean._fetch_options import DEFAULT_USER_AGENT, FetchLimits, FetchOptions, RetryPolicy
-from newsclean._fetch_page import FetchResult
+from newsclean._fetch.options import DEFAULT_USER_AGENT, FetchLimits, FetchOptions, RetryPolicy
+from newsclean._fetch.page import FetchResult
+from newsclean._fetch.sync import Fetcher
 from newsclean._record import ErrorInfo, Result
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from newsclean._batch_inputs import (
+from newsclean._batch.inputs import (
     InputStats,
     Item,
     Task,
@@ -24,9 +24,9 @@ from newsclean._batch_inputs import (
     discover_units,
     iter_unit_items,
 )
-from newsclean._batch_pool import PoolStats, run_inline, run_pool
-from newsclean._batch_sinks import Resumed, Sink, fsync_directory, write_parquet
-from newsclean._batch_worker import Outcome, WorkerConfig, hooks_requested
+from newsclean._batch.pool import PoolStats, run_inline, run_pool
+from newsclean._batch.sinks import Resumed, Sink, fsync_directory, write_parquet
+from newsclean._batch.worker import Outcome, WorkerConfig, hooks_requested
 from newsclean._errors import OptionsError
 from newsclean._options import DEFAULT_OPTIONS, Options
 from newsclean._record import Result
@@ -194,7 +194,7 @@ def clean_files(
         paths = [paths]
     units = discover_units(paths, include=include, exclude=exclude, url_map=dict(url_map or {}))
     if engine == "dask":
-        from newsclean._batch_dask import plan_partitions, run_dask
+        from newsclean._batch.dask_engine import plan_partitions, run_dask
 
         partitions = plan_partitions(units, partition_size=DEFAULT_PARTITION_SIZE)
         done = run_dask(
@@ -404,7 +404,7 @@ def run_dask_batch(
     Raises:
         OptionsError: resuming with different inputs, or a bad ``partition_size``.
     """
-    from newsclean._batch_dask import dumps_plan, plan_partitions, run_dask
+    from newsclean._batch.dask_engine import dumps_plan, plan_partitions, run_dask
 
     if partition_size < 1:
         raise OptionsError("partition_size must be at least 1")

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from newsclean._batch import (
+from newsclean._batch.engine import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_PARTITION_SIZE,
     DEFAULT_TIMEOUT_S,
@@ -31,7 +31,7 @@ from newsclean._batch import (
     run_batch,
     run_dask_batch,
 )
-from newsclean._batch_inputs import (
+from newsclean._batch.inputs import (
     InputStats,
     Item,
     Unit,
@@ -40,7 +40,7 @@ from newsclean._batch_inputs import (
     iter_unit_items,
     load_url_map,
 )
-from newsclean._batch_sinks import (
+from newsclean._batch.sinks import (
     DirSink,
     JsonlSink,
     ParquetSink,
@@ -48,7 +48,7 @@ from newsclean._batch_sinks import (
     StdoutSink,
     TextFileSink,
 )
-from newsclean._batch_worker import Outcome
+from newsclean._batch.worker import Outcome
 from newsclean._errors import OptionsError
 from newsclean._options import Options
 
