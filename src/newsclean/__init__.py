@@ -32,7 +32,16 @@ from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.sync import Fetcher, fetch, scrape
 from newsclean._options import Options
-from newsclean._record import Article, Block, ErrorInfo, Result, article_json_schema
+from newsclean._record import (
+    Article,
+    Block,
+    ErrorInfo,
+    Image,
+    Link,
+    Provenance,
+    Result,
+    article_json_schema,
+)
 from newsclean._version import __version__
 
 __all__ = [
@@ -49,6 +58,8 @@ __all__ = [
     "FetchResult",
     "FetchTimeout",
     "Fetcher",
+    "Image",
+    "Link",
     "NewscleanError",
     "NoContentError",
     "NotHTML",
@@ -56,6 +67,7 @@ __all__ = [
     "OptionsError",
     "Page",
     "ParseError",
+    "Provenance",
     "Result",
     "RetryPolicy",
     "RobotsDisallowed",

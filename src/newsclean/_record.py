@@ -13,6 +13,9 @@ __all__ = [
     "Block",
     "BlockKind",
     "ErrorInfo",
+    "Image",
+    "Link",
+    "Provenance",
     "Result",
     "article_json_schema",
     "make_article",
@@ -37,6 +40,48 @@ class Block(BaseModel):
     text: str
     level: int | None = None
 
+
+class Image(BaseModel):
+    """An image of the article body: its absolute URL, alt text and caption (``<figcaption>``)."""
+
+    model_config = _FROZEN
+
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+
+
+class Link(BaseModel):
+    """A link in the article body: its absolute URL and the text it is on."""
+
+    model_config = _FROZEN
+
+    href: str
+    text: str = ""
+
+
+class Provenance(BaseModel):
+    """Where a metadata field of the record came from, so a user can keep only strong values.
+
+    Each field names the source of the record's value of the same name, or is ``None`` when
+    the record has no value. Sources: ``"jsonld"`` (JSON-LD), ``"meta"`` (OpenGraph, Dublin
+    Core, ``<meta>`` tags), ``"time"`` (a ``<time>`` element), ``"byline"`` (a byline in the
+    page or the text), ``"shown"`` (a date shown at the top of the article), ``"url"`` (the
+    page's URL), ``"htmldate"`` (htmldate's search of the page), ``"title"`` (the
+    ``<title>`` element), ``"h1"`` (the page's headline element), ``"feed"`` and
+    ``"sitemap"`` (the feed or sitemap entry the page was found through), ``"text"`` (the
+    header lines of a text page).
+    """
+
+    model_config = _FROZEN
+
+    title: str | None = None
+    authors: str | None = None
+    published: str | None = None
+    modified: str | None = None
+
+
+_NO_PROVENANCE = Provenance()
 
 _BLOCK_KINDS = frozenset(get_args(BlockKind))
 _set_attribute = object.__setattr__
@@ -106,6 +151,14 @@ class Article(BaseModel):
     image: str | None = None
     blocks: tuple[Block, ...] = ()
     text: str = ""
+    images: tuple[Image, ...] = Field(default=(), description="Images of the body, in order.")
+    links: tuple[Link, ...] = Field(default=(), description="Links in the body, in order.")
+    fingerprint: str | None = Field(
+        default=None, description="Near-duplicate signature of the body (see `newsclean dedupe`)."
+    )
+    provenance: Provenance = Field(
+        default=_NO_PROVENANCE, description="Where title, authors and dates came from."
+    )
     word_count: int = Field(default=-1, description="Words in `text`; computed when omitted.")
     extractor: str | None = Field(
         default=None, description="Which body extractor produced the blocks."
@@ -176,6 +229,14 @@ def _exactly_typed(name: str, value: Any) -> bool:
         return value is None or type(value) is datetime or type(value) is date
     if name == "blocks":
         return type(value) is tuple and all(type(item) is Block for item in value)
+    if name == "images":
+        return type(value) is tuple and all(type(item) is Image for item in value)
+    if name == "links":
+        return type(value) is tuple and all(type(item) is Link for item in value)
+    if name == "fingerprint":
+        return value is None or type(value) is str
+    if name == "provenance":
+        return type(value) is Provenance
     if name == "word_count":  # given, validation keeps it; negative, it counts the words
         return type(value) is int and value >= 0
     return name == "text" and type(value) is str
