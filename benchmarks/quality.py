@@ -70,6 +70,8 @@ FAIL_OURS_BELOW = 0.3
 FAIL_THEIRS_ABOVE = 0.7
 # Reliability bins: confidence in [0, 1] cut into this many equal bins (1.0 in the last).
 RELIABILITY_BINS = 10
+# How a record says that a second opinion ran (its warning starts so).
+SECOND_OPINION_WARNING = "second opinion"
 # Languages with fewer pages than this go to one "other" row of the language table.
 MIN_LANGUAGE_PAGES = 5
 
@@ -457,7 +459,15 @@ def _group_order(groups: list[str]) -> list[str]:
     return sorted(groups, key=lambda g: (g == "all", g.startswith("lang:"), g))
 
 
-def main_table(by_group: dict[str, dict[str, Tally]], *, languages: bool) -> str:
+def _in_order(names: Any, order: list[str]) -> list[str]:
+    """``names`` in the report's order: the modes as asked, then trafilatura."""
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
+def main_table(
+    by_group: dict[str, dict[str, Tally]], *, languages: bool, order: list[str] | None = None
+) -> str:
     """One set's table: page types and "all" (or, with ``languages``, the languages)."""
     columns = list(LANGUAGE_COLUMNS if languages else MAIN_COLUMNS)
     has_trafilatura = any("trafilatura" in by for by in by_group.values())
@@ -474,7 +484,8 @@ def main_table(by_group: dict[str, dict[str, Tally]], *, languages: bool) -> str
     for group in groups:
         by_name = by_group[group]
         theirs = by_name.get("trafilatura")
-        for name, tally in by_name.items():
+        for name in _in_order(by_name, order or []):
+            tally = by_name[name]
             row: dict[str, float | None] = dict(tally.row())
             if theirs is not None and "x_trafilatura" in columns:
                 ours_s = row["seconds"] or 1e-9
@@ -485,7 +496,7 @@ def main_table(by_group: dict[str, dict[str, Tally]], *, languages: bool) -> str
     return "\n".join(lines)
 
 
-def verdict_lines(by_group: dict[str, dict[str, Tally]]) -> list[str]:
+def verdict_lines(by_group: dict[str, dict[str, Tally]], order: list[str]) -> list[str]:
     """Per newsclean mode: its margins over trafilatura on the whole set."""
     by_name = by_group.get("all", {})
     theirs_tally = by_name.get("trafilatura")
@@ -493,10 +504,10 @@ def verdict_lines(by_group: dict[str, dict[str, Tally]]) -> list[str]:
         return []
     theirs = theirs_tally.row()
     lines = []
-    for name, tally in by_name.items():
+    for name in _in_order(by_name, order):
         if name == "trafilatura":
             continue
-        ours = tally.row()
+        ours = by_name[name].row()
         parts = []
         for key, label in (("f1", "F1"), ("snip_f1", "snippet F1"), ("with", "with-rate")):
             if ours[key] is not None and theirs[key] is not None:
@@ -508,9 +519,10 @@ def verdict_lines(by_group: dict[str, dict[str, Tally]]) -> list[str]:
     return lines
 
 
-def reliability_table(records: list[PageRecord]) -> str:
-    """Pages binned by the native confidence: mean score per extractor, fallback share."""
-    names = sorted({n for r in records for n in r.scores}, key=lambda n: n == "trafilatura")
+def reliability_table(records: list[PageRecord], order: list[str]) -> str:
+    """Pages binned by the native confidence: mean score per extractor, and on how many of
+    them the first mode asked for a second opinion."""
+    names = _in_order({n for r in records for n in r.scores}, order)
     bins: dict[int, list[PageRecord]] = {}
     unknown = 0
     for record in records:
@@ -531,11 +543,7 @@ def reliability_table(records: list[PageRecord]) -> str:
         for name in names:
             values = [r.scores[name].score for r in group if name in r.scores]
             cells.append(f"{sum(values) / len(values):.3f}" if values else "-")
-        ran = sum(
-            1
-            for r in group
-            if first_mode is not None and _second_opinion_ran(r.extractor.get(first_mode))
-        )
+        ran = sum(1 for r in group if first_mode is not None and _second_opinion_ran(r, first_mode))
         lines.append(
             f"| {low:.1f}-{high:.1f}{']' if index == RELIABILITY_BINS - 1 else ')'} "
             f"| {len(group)} | " + " | ".join(cells) + f" | {ran} |"
@@ -545,8 +553,12 @@ def reliability_table(records: list[PageRecord]) -> str:
     return "\n".join(lines)
 
 
-def _second_opinion_ran(extractor: str | None) -> bool:
-    return extractor is not None and extractor.startswith("trafilatura")
+def _second_opinion_ran(record: PageRecord, mode: str) -> bool:
+    """The body came from trafilatura, or the record says a second opinion ran."""
+    extractor = record.extractor.get(mode) or ""
+    return extractor.startswith("trafilatura") or any(
+        w.startswith(SECOND_OPINION_WARNING) for w in record.warnings.get(mode, ())
+    )
 
 
 def failure_list(records: list[PageRecord], mode: str) -> tuple[str, int]:
@@ -604,20 +616,21 @@ def report(
     parts: list[str] = []
     payload: dict[str, Any] = {"sets": {}}
     default_mode = f"newsclean[{modes[0]}]" if modes else None
+    order = [f"newsclean[{m}]" for m in modes] + ["trafilatura"]
     for set_name, by_group in tallies.items():
         mine = [r for r in records if r.page.set_name == set_name]
         parts.append(f"### {set_name} ({len(mine)} pages)\n")
-        parts.append(main_table(by_group, languages=False))
-        verdict = verdict_lines(by_group)
+        parts.append(main_table(by_group, languages=False, order=order))
+        verdict = verdict_lines(by_group, order)
         if verdict:
             parts.append("\n" + "\n".join(verdict))
         parts.append("\nPer language:\n")
-        parts.append(main_table(by_group, languages=True))
+        parts.append(main_table(by_group, languages=True, order=order))
         parts.append(
             "\nReliability (native confidence bins; mean page score: word F1, else the "
             "page's snippet F1):\n"
         )
-        parts.append(reliability_table(mine))
+        parts.append(reliability_table(mine, order))
         entry: dict[str, Any] = {
             group: {name: t.row() for name, t in by.items()} for group, by in by_group.items()
         }

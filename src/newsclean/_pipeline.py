@@ -35,7 +35,13 @@ from newsclean._extract.body import (
 from newsclean._extract.boilerplate import DomPass, VocabularyPruner
 from newsclean._extract.dates import date_is_visible, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
-from newsclean._extract.native import NativeResult, extract_native, speedups_module
+from newsclean._extract.native import (
+    Evidence,
+    NativeResult,
+    agreement,
+    extract_native,
+    speedups_module,
+)
 from newsclean._extract.wire import find_dateline
 from newsclean._options import Options
 from newsclean._record import Article, make_article
@@ -60,6 +66,8 @@ RETRY_GAIN = 2.0
 AUTO_MIN_CONFIDENCE = 0.5
 # ... and takes trafilatura's when it is this many times longer than its own.
 AUTO_FALLBACK_GAIN = 1.2
+# ... or, when the page's evidence does not anchor the native result, has this much text.
+UNANCHORED_MIN_CHARS = 200
 # Share of control characters in the first characters above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
 BINARY_SAMPLE_CHARS = 4096
@@ -202,11 +210,16 @@ def _native(
     options: Options,
     warnings: list[str],
     hints: list[int] | None = None,
+    evidence: Evidence | None = None,
 ) -> NativeResult:
     """The native extractor; a tree too deep for its recursive walks is flattened first."""
     try:
         return extract_native(
-            root, pruner=pruner, include_tables=options.include_tables, hints=hints
+            root,
+            pruner=pruner,
+            include_tables=options.include_tables,
+            hints=hints,
+            evidence=evidence,
         )
     except RecursionError:
         # nesting that the text pre-check let through (under MANY_CONTAINER_TAGS tags)
@@ -214,20 +227,35 @@ def _native(
         if not flatten_deep_nesting(root, max_depth=depth):
             raise
         warnings.append(f"nesting deeper than {depth} levels flattened")
-        return extract_native(root, pruner=pruner, include_tables=options.include_tables)
+        return extract_native(
+            root, pruner=pruner, include_tables=options.include_tables, evidence=evidence
+        )
+
+
+def _evidence(md: Metadata) -> Evidence:
+    """What the page says about its story: its headline, and its summary (the description,
+    then the opening of a JSON-LD ``articleBody``)."""
+    summary = " ".join(p for p in (md.description, (md.article_body or "")[:500]) if p)
+    return Evidence(headline=md.title, summary=summary or None)
 
 
 def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
     """Between a weak native result and trafilatura's, the one more likely to be the story.
 
-    trafilatura's wins only when it is clearly longer: on the WCXB dev pages where native is
+    trafilatura's wins when it is clearly longer: on the WCXB dev pages where native is
     weak, "longer than 1.2x" scores 0.621 F1 against 0.580 for always trafilatura and 0.506
-    for always native.
+    for always native. When the page's evidence does not anchor the native result (see
+    ``native._anchored``), trafilatura's wins unless it is empty or it too disagrees with
+    the page's summary.
     """
     ours = text_length(native.blocks)
     theirs = text_length(fallback.blocks)
     if theirs > AUTO_FALLBACK_GAIN * ours:
         return fallback
+    if "not anchored" in native.reasons and theirs >= UNANCHORED_MIN_CHARS:
+        share = agreement(fallback.blocks, native.summary)
+        if share is None or share > (agreement(native.blocks, native.summary) or 0.0):
+            return fallback
     return BodyResult(native.blocks, "native")
 
 
@@ -412,7 +440,7 @@ def run_pipeline(
             content=dom.content,
         )
         try:
-            native = _native(root, pruner, options, warnings, dom.hints)
+            native = _native(root, pruner, options, warnings, dom.hints, _evidence(md))
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # a bug of ours on an odd page must not cost the caller the page: trafilatura
             # takes over and the record says why
@@ -423,6 +451,10 @@ def run_pipeline(
     ):
         body = BodyResult(native.blocks, "native")
     else:
+        if native is not None:
+            warnings.append(
+                f"second opinion (trafilatura): {', '.join(native.reasons) or 'low confidence'}"
+            )
         body = _trafilatura_body(tree, raw_html=text, url=url, options=options, warnings=warnings)
         if native is not None:
             body = _auto_choice(native, body)
