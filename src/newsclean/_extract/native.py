@@ -1109,9 +1109,9 @@ def _anchored(
     """How firmly the page's own evidence places its story in ``nodes``.
 
     2: they hold the headline or start just after it; 1: they agree with the summary;
-    0: the page offers no evidence, or it is mixed; -1: the evidence there is points
-    elsewhere (the headline is found but far from them, and the summary, if any, shares
-    few of its words with them).
+    0: the page offers no evidence, or it is mixed; -1: the evidence points elsewhere (the
+    headline is found but far from them, and the summary, if any, shares few of its words
+    with them).
     """
     gap = _headline_gap(nodes, head, stats) if head is not None and nodes else None
     if gap is not None and 0 <= gap <= _HEADLINE_GAP:
@@ -1119,7 +1119,8 @@ def _anchored(
     share = agreement(blocks, summary)
     if share is not None and share >= _AGREES:
         return 1
-    if (share is None and gap is None) or (share is not None and share >= _DISAGREES):
+    if gap is None or (share is not None and share >= _DISAGREES):
+        # a summary alone is too often an SEO line to deny a text on its say
         return 0
     return -1
 
