@@ -298,6 +298,8 @@ _NOT_SIBLINGS = frozenset({"header", "footer", "aside", "nav", "h1", "figure", "
 # Link farms: a list or container whose text is mostly links.
 # A container of mostly links with this much other text is walked, not pruned whole.
 _LINK_FARM_MAX_TEXT = 80
+# A table with this many rows of two or more cells is data, however many links it holds.
+_GRID_MIN_ROWS = 3
 _LINK_FARM_TAGS = frozenset(
     {"ul", "ol", "dl", "div", "section", "table", "td", "p", "li", "header"}
 )
@@ -376,6 +378,8 @@ class NativeResult:
     container: LexborNode | None = None
     # the page's own summary as word tokens (see Evidence), for judging a second opinion
     summary: frozenset[str] = frozenset()
+    # how firmly the page's evidence places its story in the result (see _anchored)
+    anchor: int = 0
 
 
 class _Stats:
@@ -822,6 +826,20 @@ def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
     return True
 
 
+def _is_grid(table: LexborNode, stats: _Stats) -> bool:
+    """A data table of rows and columns: at least _GRID_MIN_ROWS rows of two or more cells
+    (a menu laid out as a table has one row or one column)."""
+    if not _is_data_table(table, stats):
+        return False
+    rows = 0
+    for row in table.css("tr"):
+        if len(row.css("td, th")) >= 2:
+            rows += 1
+            if rows >= _GRID_MIN_ROWS:
+                return True
+    return False
+
+
 class _Writer:
     """Turns the chosen container into blocks, pruning boilerplate inside it."""
 
@@ -877,6 +895,8 @@ class _Writer:
             # small for the article: it goes now
             return True
         if tag in _LINK_FARM_TAGS and stat.links and not self.listing:
+            if tag == "table" and _is_grid(node, self.stats):
+                return False  # a data table whose cells hold links (names, reports) is data
             density = stat.link_density
             if tag in ("p", "li"):
                 return density > 0.8 and stat.chars < 100
@@ -1004,7 +1024,9 @@ def extract_native(
             reasons = (*reasons, "not anchored")
             confidence = min(confidence, _UNANCHORED_CONFIDENCE)
         container = _node_of(top, root, stats)
-        result = NativeResult(blocks, confidence, reasons, page_chars, container, summary)
+        result = NativeResult(
+            blocks, confidence, reasons, page_chars, container, summary, reading_anchored
+        )
         if confidence >= _LISTING_BELOW_CONFIDENCE:
             return result
     listing = _find_listing(stats, page_chars)
@@ -1027,7 +1049,9 @@ def extract_native(
                 reasons = ("listing", "not anchored")
                 confidence = min(confidence, _UNANCHORED_CONFIDENCE)
             container = _node_of(listing, root, stats)
-            return NativeResult(blocks, confidence, reasons, page_chars, container, summary)
+            return NativeResult(
+                blocks, confidence, reasons, page_chars, container, summary, anchored
+            )
     if result is None:
         return NativeResult([], 0.0, ("nothing scored",), page_chars, None, summary)
     return result
@@ -1167,27 +1191,51 @@ def _trim_edges(blocks: list[RawBlock]) -> list[RawBlock]:
 
 def _drop_promo_sections(blocks: list[RawBlock]) -> list[RawBlock]:
     """Drop a heading whose section holds only a line or two of short text, after the story
-    has begun.
+    has begun, unless sections like it stand beside it.
 
     "Take the next step / Contact sales", "Stay connected / Get news in your inbox": calls to
-    action dressed as sections. A real section has running text, a list, a table or code.
+    action dressed as sections. A real section has running text, a list, a table or code,
+    or is one of a run of short items under headings of one level (features, steps).
     """
     # only after the story has begun: a title over a one-line brief is not a promo
     headings = [i for i in range(_first_prose(blocks), len(blocks)) if blocks[i].kind == "heading"]
     if not headings:
         return blocks
+    bounds = list(zip(headings, [*headings[1:], len(blocks)], strict=True))
+    short = [_is_promo_section(blocks[start + 1 : end]) for start, end in bounds]
     kept = blocks[: headings[0]]
-    for start, end in zip(headings, [*headings[1:], len(blocks)], strict=True):
-        section = blocks[start + 1 : end]
-        if (
-            section
-            and len(section) <= _PROMO_MAX_BLOCKS
-            and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
-            and text_length(section) < _PROMO_MAX_CHARS
-        ):
+    for index, (start, end) in enumerate(bounds):
+        if short[index] and not _in_item_run(index, bounds, short, blocks):
             continue
         kept.extend(blocks[start:end])
     return kept
+
+
+def _is_promo_section(section: list[RawBlock]) -> bool:
+    return (
+        bool(section)
+        and len(section) <= _PROMO_MAX_BLOCKS
+        and all(b.kind == "paragraph" and not _is_prose(b) for b in section)
+        and text_length(section) < _PROMO_MAX_CHARS
+    )
+
+
+def _in_item_run(
+    index: int, bounds: list[tuple[int, int]], short: list[bool], blocks: list[RawBlock]
+) -> bool:
+    """Whether a short section sits beside another under a heading of the same level: a run
+    of feature items or steps ("Wide lanes / Two lanes each way", "Cycle path / ..."), which
+    a call to action, standing alone, is not."""
+    level = blocks[bounds[index][0]].level
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(bounds):
+            continue
+        start, end = bounds[other]
+        # the last item of a run may run on into the story's next paragraph
+        opens_short = end > start + 1 and _is_promo_section(blocks[start + 1 : start + 2])
+        if blocks[start].level == level and (short[other] or opens_short):
+            return True
+    return False
 
 
 def _first_prose(blocks: list[RawBlock]) -> int:
