@@ -1018,6 +1018,7 @@ def extract_native(
     top = _choose(root, stats, hints)
     result: NativeResult | None = None
     reading_anchored = 0
+    nodes: list[_Stat] = []
     if top is not None:
         nodes = _siblings(top, stats)
         blocks = _drop_promo_sections(
@@ -1028,7 +1029,9 @@ def extract_native(
         if reading_anchored < 0:
             reasons = (*reasons, "not anchored")
             confidence = min(confidence, _UNANCHORED_CONFIDENCE)
-        elif reading_anchored == 0 and confidence > _NO_EVIDENCE_CONFIDENCE:
+        elif (
+            evidence is not None and reading_anchored == 0 and confidence > _NO_EVIDENCE_CONFIDENCE
+        ):
             reasons = (*reasons, "no evidence")
             confidence = _NO_EVIDENCE_CONFIDENCE
         container = _node_of(top, root, stats)
@@ -1047,7 +1050,12 @@ def extract_native(
         )
         if chars >= _LISTING_GAIN * ours or (holds_reading and chars >= ours):
             anchored = _anchored([listing], blocks, head, summary, stats)
-            if reading_anchored > max(anchored, 0) and not holds_reading:
+            closer = (
+                anchored == reading_anchored == 2
+                and head is not None
+                and _headline_gap(nodes, head, stats) < _headline_gap([listing], head, stats)
+            )
+            if (reading_anchored > max(anchored, 0) or closer) and not holds_reading:
                 # the story is short, but it is the page's: the list beside it is not
                 assert result is not None
                 return result
