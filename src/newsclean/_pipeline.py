@@ -60,7 +60,7 @@ from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
 from newsclean._options import Options
-from newsclean._record import Article, make_article
+from newsclean._record import Article
 from newsclean._text.normalize import NormalizedBody, normalize_blocks, normalize_text
 from newsclean._vocab import Vocabulary, load_vocabulary, normalize_line
 
@@ -445,7 +445,7 @@ def _8_record(page: _Page) -> Article:
         warnings.append("no article body found")
         if page.options.raise_on_empty:
             raise NoContentError("no article body found")
-    return make_article(
+    return Article(
         url=page.url,
         canonical_url=md.canonical_url,
         title=normalize_text(md.title) if md.title else None,
