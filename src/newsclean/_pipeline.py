@@ -258,8 +258,8 @@ class _Clock:
 class _Page:
     """One page on its way through the stages: the input, then what each stage passes on.
 
-    The fields a stage sets carry its number; reading one before its stage ran raises
-    ``AttributeError`` (they have no default).
+    The comments name the stage that sets each field; a field without a default raises
+    ``AttributeError`` when read before its stage ran.
     """
 
     html: str | bytes
