@@ -163,12 +163,13 @@ class DevSet:
         html = raw.decode("utf-8", "replace")  # the README: gzip, UTF-8
         known = {"main_content", "with", "without", "title", "author", "publish_date"}
         truth = Truth(
-            body=gt.get("main_content"),
+            # every wcxb page has a body; a null one is empty (scored, as the benchmark does)
+            body=gt.get("main_content") or "",
             with_=tuple(gt.get("with") or ()),
             without=tuple(gt.get("without") or ()),
-            title=gt.get("title"),
-            author=gt.get("author"),
-            date=gt.get("publish_date"),
+            title=_text(gt.get("title")),
+            author=_text(gt.get("author")),
+            date=_text(gt.get("publish_date")),
             sitename=None,
             extra={"url": doc.get("url"), **{k: v for k, v in gt.items() if k not in known}},
         )
@@ -185,10 +186,10 @@ class DevSet:
             body=None,
             with_=tuple(doc.get("with") or ()),
             without=tuple(doc.get("without") or ()),
-            title=doc.get("title"),
-            author=doc.get("author"),
-            date=doc.get("date"),
-            sitename=doc.get("sitename"),
+            title=_text(doc.get("title")),
+            author=_text(doc.get("author")),
+            date=_text(doc.get("date")),
+            sitename=_text(doc.get("sitename")),
             extra={k: v for k, v in doc.items() if k not in known},
         )
         language, source = detect_language(html, truth)
@@ -210,6 +211,15 @@ def open_set(path: Path) -> DevSet:
     if (path / "ground-truth.json").is_file():
         return DevSet(path.name, path, "snippets")
     raise FileNotFoundError(f"no dev set at {path} (no ground-truth/ nor ground-truth.json)")
+
+
+def _text(value: Any) -> str | None:
+    """An annotated text field as one string: a list (several authors) joined with ``; ``."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if v) or None
+    return str(value)
 
 
 def _http_url(value: Any) -> str | None:

@@ -849,12 +849,12 @@ def main() -> None:
     if not modes and args.no_trafilatura:
         raise SystemExit("nothing to measure: no usable mode and --no-trafilatura")
     records = run(args, sets, modes)
+    if args.per_page:  # first: the pages measured are kept whatever happens next
+        write_per_page(args.per_page, per_page_rows(records))
     text, payload = report(records, {s.name: s for s in sets}, list(modes))
     if notes:
         text += "\n\n" + "\n".join(f"- {note}" for note in notes)
     print(text)
-    if args.per_page:
-        write_per_page(args.per_page, per_page_rows(records))
     if args.no_write:
         return
     if partial:
