@@ -179,8 +179,10 @@ def _trafilatura_body(
     url: str | None,
     options: Options,
     warnings: list[str],
+    raw_retry: bool = True,
 ) -> BodyResult:
-    """trafilatura on the cleaned page, with the depth retry and the raw-page second opinion."""
+    """trafilatura on the cleaned page, with the depth retry and (unless ``raw_retry`` is
+    off) the raw-page second opinion."""
     cleaned_html = tree.html or ""
     if len(cleaned_html) > options.max_extract_chars:
         warnings.append(f"cleaned page cut at {options.max_extract_chars} characters")
@@ -194,6 +196,8 @@ def _trafilatura_body(
         if flatten_deep_nesting(tree.root, max_depth=depth):
             warnings.append(f"nesting deeper than {depth} levels flattened")
             primary = extractor.extract(tree.html or "", url=url, options=options)
+    if not raw_retry:
+        return primary
     page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
     return _second_opinion(
         primary, raw_html=raw_html, url=url, options=options, page_chars=page_chars
@@ -416,7 +420,16 @@ def _5_body(page: _Page) -> None:
                 f"second opinion (trafilatura): {', '.join(native.reasons) or 'low confidence'}"
             )
         body = _trafilatura_body(
-            page.tree, raw_html=page.text, url=page.url, options=options, warnings=page.warnings
+            page.tree,
+            raw_html=page.text,
+            url=page.url,
+            options=options,
+            warnings=page.warnings,
+            # a third extraction (the page as served) only when the native result gives
+            # little to keep: beside a sound one, it seldom wins and doubles the cost
+            raw_retry=native is None
+            or text_length(native.blocks) < MIN_BODY_CHARS
+            or "not anchored" in native.reasons,
         )
         if native is not None:
             body = _auto_choice(native, body)
