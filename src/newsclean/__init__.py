@@ -15,6 +15,7 @@ from newsclean._errors import (
     ConnectError,
     DecodeError,
     DisallowedAddress,
+    DiscoveryError,
     FetchError,
     FetchTimeout,
     NewscleanError,
@@ -28,6 +29,7 @@ from newsclean._errors import (
     TooManyRedirects,
 )
 from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+from newsclean._fetch.discover import Discovered, Discovery, discover
 from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.sync import Fetcher, fetch, scrape
@@ -51,6 +53,9 @@ __all__ = [
     "ConnectError",
     "DecodeError",
     "DisallowedAddress",
+    "Discovered",
+    "Discovery",
+    "DiscoveryError",
     "ErrorInfo",
     "FetchError",
     "FetchLimits",
@@ -83,6 +88,7 @@ __all__ = [
     "clean_many",
     "clean_text",
     "decode_html",
+    "discover",
     "fetch",
     "scrape",
 ]
