@@ -44,10 +44,9 @@ def story_html(slug: str, *, title: str, dated: bool, seed: int | None = None) -
     """An article page: site chrome around an ``<article>`` of five paragraphs."""
     rng = random.Random(seed if seed is not None else slug)
     paragraphs = "".join(f"<p>{_paragraph(rng)}</p>" for _ in range(5))
+    day = 1 + len(slug) % 8
     meta = (
-        '<meta property="article:published_time" content="2024-03-0{}T08:00:00+00:00">'.format(
-            1 + len(slug) % 8
-        )
+        f'<meta property="article:published_time" content="2024-03-0{day}T08:00:00+00:00">'
         if dated
         else ""
     )
@@ -124,9 +123,7 @@ def _urlset(base: str, rows: list[str]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-        + "".join(rows)
-        + "</urlset>"
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(rows) + "</urlset>"
     )
 
 
@@ -161,12 +158,24 @@ def build_site(server: LocalServer) -> NewsSite:
         _urlset(
             base,
             [
-                _news_row(base, "/news/bridge-reopens", date="2024-03-08T07:30:00+00:00",
-                          title="Bridge reopens after repairs"),
-                _news_row(base, "/news/council-budget", date="2024-03-07T09:15:00+01:00",
-                          title="Council agrees budget (sitemap)"),
-                _news_row(base, "/news/school-roof?utm_source=sitemap", date="2024-03-06",
-                          title="School roof fixed"),
+                _news_row(
+                    base,
+                    "/news/bridge-reopens",
+                    date="2024-03-08T07:30:00+00:00",
+                    title="Bridge reopens after repairs",
+                ),
+                _news_row(
+                    base,
+                    "/news/council-budget",
+                    date="2024-03-07T09:15:00+01:00",
+                    title="Council agrees budget (sitemap)",
+                ),
+                _news_row(
+                    base,
+                    "/news/school-roof?utm_source=sitemap",
+                    date="2024-03-06",
+                    title="School roof fixed",
+                ),
                 f"<url><loc>{base}/news/missing</loc></url>",
             ],
         ),

@@ -341,11 +341,10 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> lis
                 found_in=url,
                 title=title,
                 authors=authors,
-                published=_struct_to_datetime(item.get("published_parsed")),
-                # feedparser gives an RSS item's pubDate as "updated" too: not a modification
-                modified=None
-                if item.get("updated") == item.get("published")
-                else _struct_to_datetime(item.get("updated_parsed")),
+                # dict.get: FeedParserDict maps a missing "updated" to "published" (with a
+                # warning); an RSS pubDate is not a modification date
+                published=_struct_to_datetime(dict.get(item, "published_parsed")),
+                modified=_struct_to_datetime(dict.get(item, "updated_parsed")),
                 language=language or None,
             )
         )
