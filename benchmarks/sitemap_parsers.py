@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from newsclean._fetch.discover import parse_sitemap  # noqa: E402
+from newsclean._fetch.discover import parse_sitemap
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sitemap_parsers.json"
 
@@ -45,9 +45,7 @@ def make_sitemap(count: int) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-        + "".join(rows)
-        + "</urlset>"
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(rows) + "</urlset>"
     ).encode()
 
 

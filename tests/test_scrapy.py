@@ -256,3 +256,11 @@ def test_spider_arguments() -> None:
     assert spider.filters.max_urls == 5
     with pytest.raises(ValueError, match="ISO 8601"):
         NewsSpider(since="last week")
+
+
+def test_clean_html_takes_a_content_type_as_bytes() -> None:
+    page = "<html><body><article><p>Caf\xe9 prices rose again in the city this week.</p>"
+    data = (page + "</article></body></html>").encode("cp1252")
+    assert newsclean.clean_html(data, content_type=b"text/html; charset=windows-1252") == (
+        newsclean.clean_html(data, content_type="text/html; charset=windows-1252")
+    )

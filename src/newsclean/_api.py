@@ -15,7 +15,7 @@ def clean_html(
     url: str | None = None,
     *,
     options: Options | None = None,
-    content_type: str | None = None,
+    content_type: str | bytes | None = None,
 ) -> Article:
     """Clean one HTML page into an :class:`Article`.
 
@@ -24,7 +24,8 @@ def clean_html(
             ``<meta charset>``, then detection; gzip-compressed bytes are inflated).
         url: the page's address, used for dates in URLs, relative links and the record.
         options: how to clean; defaults to :class:`Options()`.
-        content_type: the HTTP ``Content-Type`` header, when ``html`` is bytes from a server.
+        content_type: the HTTP ``Content-Type`` header, when ``html`` is bytes from a server
+            (as text, or as the bytes Scrapy and other raw HTTP clients give).
 
     Returns:
         The article. When no body is found the record has an empty ``text`` and says why in
@@ -37,6 +38,8 @@ def clean_html(
     >>> clean_html("<html><body><article><p>One sentence here.</p></article></body></html>").text
     'One sentence here.'
     """
+    if isinstance(content_type, bytes):  # header bytes are latin-1 (RFC 9110)
+        content_type = content_type.decode("latin-1")
     return run_pipeline(
         html, url=url, options=options or DEFAULT_OPTIONS, content_type=content_type
     )
