@@ -230,6 +230,16 @@ def test_failed_documents_are_reported_and_the_rest_read(server: LocalServer) ->
     assert len(found.entries) == 2  # the RSS feed, read as a sitemap (sitemaps.org allows it)
 
 
+def test_documents_obey_robots_txt(server: LocalServer) -> None:
+    server.page("/robots.txt", "User-agent: *\nDisallow: /hidden/\n", content_type="text/plain")
+    server.page("/hidden/sitemap.xml", "<urlset></urlset>", content_type="application/xml")
+    options = FetchOptions(**{**FAST_OPTIONS_KW, "respect_robots": True})  # type: ignore[arg-type]
+    with newsclean.Fetcher(options=options) as f:
+        found = newsclean.discover(server.url("/hidden/sitemap.xml"), fetcher=f)
+    assert [type(e).__name__ for e in found.errors] == ["RobotsDisallowed"]
+    assert server.hits["/hidden/sitemap.xml"] == 0
+
+
 def test_gzip_sitemap_bomb_is_refused(server: LocalServer) -> None:
     bomb = gzip.compress(b"<urlset>" + b" " * (8 * 1024 * 1024) + b"</urlset>")
     server.page("/bomb.xml.gz", bomb, content_type="application/gzip")

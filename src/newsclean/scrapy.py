@@ -200,9 +200,10 @@ class ArticlePipeline:
             article = entry.fill(article)
         if not article.text:
             self._inc("newsclean/empty")
-            if self.drop_empty:
-                reason = "; ".join(article.warnings) or "no article body"
+            reason = "; ".join(article.warnings) or "no article body"
+            if self.drop_empty:  # Scrapy logs the drop (WARNING) and counts it
                 raise DropItem(f"newsclean: no article body in {url} ({reason})")
+            logger.warning("newsclean: no article body in %s (%s)", url, reason)
         else:
             self._inc("newsclean/articles")
         return self._output(adapter, article)
@@ -221,11 +222,9 @@ class ArticlePipeline:
         return None
 
     def _output(self, adapter: ItemAdapter, article: Article) -> dict[str, Any]:
-        dropped = {self.fields["response"], self.fields["body"], ENTRY_FIELD}
-        if adapter.get(self.fields["response"]) is not None:
-            dropped.add(self.fields["content_type"])
-        out = {key: value for key, value in adapter.items() if key not in dropped}
-        out.pop(self.fields["content_type"], None)
+        fields = self.fields
+        page = {fields["response"], fields["body"], fields["content_type"], ENTRY_FIELD}
+        out = {key: value for key, value in adapter.items() if key not in page}
         out.update(article.to_dict())
         return out
 

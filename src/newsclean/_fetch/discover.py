@@ -23,11 +23,15 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from newsclean._errors import DiscoveryError, FetchError, NewscleanError, OptionsError
 from newsclean._record import Article
+
+if TYPE_CHECKING:
+    from newsclean._fetch.options import FetchOptions
+    from newsclean._fetch.sync import Fetcher
 
 __all__ = [
     "SITEMAP_MAX_BYTES",
@@ -175,9 +179,6 @@ class Filters:
     def keeps_sitemap(self, lastmod: datetime | date | None) -> bool:
         """A child sitemap last changed before ``since`` lists nothing newer: skip it."""
         return lastmod is None or self.since is None or not _before(lastmod, self.since)
-
-
-NO_FILTERS = Filters()
 
 
 def language_matches(value: str, wanted: str) -> bool:
@@ -652,8 +653,8 @@ def discover(
     urls: str | Sequence[str],
     *,
     kind: Literal["auto", "feed", "sitemap"] = "auto",
-    fetcher: Any = None,
-    fetch_options: Any = None,
+    fetcher: Fetcher | None = None,
+    fetch_options: FetchOptions | None = None,
     since: datetime | date | None = None,
     until: datetime | date | None = None,
     path: str | None = None,
@@ -717,7 +718,7 @@ class _Walk:
         self.seen: set[str] = set()
         self.kept: set[str] = set()
 
-    def run(self, fetcher: Any, starts: list[str], kind: str) -> None:
+    def run(self, fetcher: Fetcher, starts: list[str], kind: str) -> None:
         queue: list[tuple[str, str, int]] = []
         for start in starts:
             url = normalize_url(start)
@@ -742,7 +743,9 @@ class _Walk:
         limit = self.filters.max_urls
         return limit is not None and len(self.kept) >= limit
 
-    def _read(self, fetcher: Any, url: str, want: str, depth: int) -> list[tuple[str, str, int]]:
+    def _read(
+        self, fetcher: Fetcher, url: str, want: str, depth: int
+    ) -> list[tuple[str, str, int]]:
         if urlsplit(url).path.lower().endswith("/robots.txt"):
             self.documents.append(url)
             return [(link, "sitemap", depth) for link in fetcher.robots_sitemaps(url)]
