@@ -670,9 +670,11 @@ def discover(
     Indexes are followed (at most four levels, each file once). A document that fails is
     reported in ``errors`` and the others are still read.
 
-    >>> found = newsclean.discover("https://example.com/robots.txt")  # doctest: +SKIP
-    >>> for entry in found.entries:                                 # doctest: +SKIP
-    ...     print(entry.url, entry.published)
+    Example::
+
+        found = newsclean.discover("https://example.com/robots.txt")
+        for entry in found.entries:
+            print(entry.url, entry.published)
 
     Args:
         urls: one URL or several.
