@@ -50,7 +50,7 @@ def _signature_py(lowered: str) -> bytes | None:
     if len(hashes) < 3:
         hashes = [0] * (3 - len(hashes)) + hashes
     mins = [_EMPTY] * BINS
-    for a, b, c in zip(hashes, hashes[1:], hashes[2:]):
+    for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False):
         h = _finalise((((a * _GOLDEN + b) & _MASK64) * _GOLDEN + c) & _MASK64)
         b_ = h >> 58
         v = h & _VALUE_MASK
