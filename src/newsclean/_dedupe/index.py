@@ -42,9 +42,9 @@ __all__ = [
     "published_key",
 ]
 
-DEFAULT_THRESHOLD = 0.5
-DEFAULT_BANDS = 16
-DEFAULT_ROWS = 4
+DEFAULT_THRESHOLD = 0.4
+DEFAULT_BANDS = 21
+DEFAULT_ROWS = 3
 CANONICAL_RULES = ("earliest", "longest", "first")
 DEFAULT_CANONICAL: tuple[str, ...] = CANONICAL_RULES
 # a band bucket shared by more leaders than this stops taking new ones (bounded cost per add)
