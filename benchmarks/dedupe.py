@@ -324,7 +324,7 @@ def build_set(args: argparse.Namespace) -> tuple[list[Item], dict[str, Any]]:
 
 def clean_all(items: list[Item]) -> tuple[list[Any], dict[str, Any]]:
     import newsclean
-    from newsclean._dedupe.fingerprint import ACCELERATED, fingerprint
+    from newsclean._dedupe.minhash import ACCELERATED, fingerprint
 
     records, page_ms, fp_ms = [], [], []
     for item in items:
@@ -376,8 +376,8 @@ def pair_scores(groups: list[int], clusters: list[Any]) -> dict[str, Any]:
 
 
 def shingle_hashes(text: str) -> list[int]:
-    """The 64-bit shingle hashes the fingerprint uses (as fingerprint._signature_py)."""
-    from newsclean._dedupe.fingerprint import _GOLDEN, _finalise
+    """The 64-bit shingle hashes the fingerprint uses (as minhash._signature_py)."""
+    from newsclean._dedupe.minhash import _GOLDEN, _finalise
 
     h = [zlib.crc32(w.encode()) for w in WORD.findall(text.lower())]
     if len(h) < 3:
@@ -430,8 +430,8 @@ def sweep(positives: list[float], negatives: list[float], higher_is_closer: bool
 
 
 def evaluate(items: list[Item], records: list[Any], threshold: float) -> dict[str, Any]:
-    from newsclean._dedupe.fingerprint import similarity
     from newsclean._dedupe.index import DedupeIndex
+    from newsclean._dedupe.minhash import similarity
 
     groups = [item.group for item in items]
     texts = [article.text for article, _ in records]

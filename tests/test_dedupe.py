@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import newsclean
-from newsclean._dedupe import fingerprint as fp_module
+from newsclean._dedupe import minhash as fp_module
 from newsclean._dedupe.api import dedupe
 from newsclean._dedupe.index import DEFAULT_THRESHOLD, DedupeIndex, IndexError_
 

@@ -1,7 +1,7 @@
-/* The body fingerprint of newsclean._dedupe.fingerprint, in C.
+/* The body fingerprint of newsclean._dedupe.minhash, in C.
  *
  * signature(lowered: str) -> bytes | None computes exactly what
- * fingerprint._signature_py computes (tests/test_dedupe.py compares them):
+ * minhash._signature_py computes (tests/test_dedupe.py compares them):
  *
  *   words     maximal runs of characters c with c.isalnum() or c == '_'  (re's \w)
  *   word hash crc32 of the word's UTF-8 bytes (zlib.crc32)

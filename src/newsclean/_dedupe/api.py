@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from newsclean._dedupe.fingerprint import BINS, _matches, fingerprint, signature
 from newsclean._dedupe.index import DEFAULT_CANONICAL, DEFAULT_THRESHOLD, DedupeIndex
+from newsclean._dedupe.minhash import BINS, _matches, fingerprint, signature
 from newsclean._record import Article, Result
 
 __all__ = ["DedupeMatch", "Note", "dedupe", "note_row", "resolve"]

@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsclean._dedupe.fingerprint import BINS, _matches, signature
+from newsclean._dedupe.minhash import BINS, _matches, signature
 from newsclean._errors import NewscleanError
 
 __all__ = [
@@ -109,7 +109,7 @@ def _unb64(text: str) -> bytes:
 class DedupeIndex:
     """Clusters of near-duplicate records, built one record at a time.
 
-    >>> from newsclean._dedupe.fingerprint import fingerprint
+    >>> from newsclean._dedupe.minhash import fingerprint
     >>> story = " ".join(f"word{i}" for i in range(300))
     >>> index = DedupeIndex()
     >>> index.add(fingerprint(story), ref="a", length=300).cluster
@@ -264,7 +264,7 @@ class DedupeIndex:
         get = fields.get
         fp = get("fingerprint")
         if fp is None:
-            from newsclean._dedupe.fingerprint import fingerprint
+            from newsclean._dedupe.minhash import fingerprint
 
             fp = fingerprint(get("text") or "")
             if fp is None:
