@@ -703,6 +703,9 @@ def main() -> None:
     from newsclean._dedupe.index import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if not (args.wcxb / "ground-truth").is_dir():
+        print(f"no WCXB data at {args.wcxb} (--wcxb)", file=sys.stderr)
+        raise SystemExit(2)
     started = time.perf_counter()
     if args.cache and args.cache.exists():
         import pickle

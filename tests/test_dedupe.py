@@ -272,3 +272,57 @@ def test_cli_reads_parquet_and_reports_bad_input(pages: Path, tmp_path: Path) ->
     )
     assert done.returncode == 2
     assert "cannot read the dedupe index" in done.stderr
+
+
+# -- the benchmark, end to end on a tiny WCXB-shaped folder ---------------------------------
+
+
+def test_benchmark_end_to_end(tmp_path: Path) -> None:
+    import gzip
+
+    wcxb = tmp_path / "wcxb"
+    (wcxb / "ground-truth").mkdir(parents=True)
+    (wcxb / "html").mkdir()
+    for n in range(10):
+        paragraphs = [_story(100 * n + k, 45) + "." for k in range(6)]
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        page = (
+            f"<html><head><title>Story {n}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<div class='main'><article><h1>Story {n}</h1>{body}</article></div>"
+            f"<footer>Site {n} footer, all rights reserved.</footer></body></html>"
+        )
+        (wcxb / "html" / f"{n:04}.html.gz").write_bytes(gzip.compress(page.encode()))
+        truth = {
+            "ground_truth": {"title": f"Story {n}", "main_content": "\n\n".join(paragraphs)},
+            "_internal": {"page_type": {"primary": "article"}},
+        }
+        (wcxb / "ground-truth" / f"{n:04}.json").write_text(json.dumps(truth))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "000_article.txt").write_text(SEED_ARTICLE.read_text(encoding="utf-8"))
+    (seeds / "004_dump.txt").write_text(SEED_DUMP.read_text(encoding="utf-8"))
+    out = tmp_path / "dedupe.json"
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "dedupe.py"
+    done = subprocess.run(
+        [
+            *(sys.executable, str(script), "--wcxb", str(wcxb), "--traf", str(tmp_path / "no")),
+            *("--seeds", str(seeds), "--stories", "3", "--scale", "3000"),
+            *("--datasketch-scale", "", "--cli-scale", "2000", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| newsclean DedupeIndex (threshold 0.4) |" in done.stdout
+    assert "| SimHash 64 bits (Hamming distance) |" in done.stdout
+    result = json.loads(out.read_text())
+    assert result["labelled_set"]["stories"] == 3
+    assert result["quality"]["seeds"]["same_cluster"] is False
+    scores = result["quality"]["clustering"]["newsclean DedupeIndex (threshold 0.4)"]
+    assert scores["precision"] == 1.0
+    assert scores["recall"] == 1.0
+    assert result["scale"][0]["records"] == 3000
+    assert result["cli_scale"]["records"] == 2000
+    assert result["fingerprint_cost"]["fingerprint_ms_median"] > 0
