@@ -538,12 +538,13 @@ VARIANTS = [
 # -- scale ----------------------------------------------------------------------------------
 
 
-def synthetic(n: int, seed: int) -> Any:
-    """``n`` signatures: 60% new stories, 40% copies of a recent one with 0-16 bins changed."""
+def synthetic(n: int, seed: int, copies: float = 0.4) -> Any:
+    """``n`` signatures: new stories, and a share ``copies`` of copies of a recent one with
+    0-16 of the 64 bins changed."""
     rng = random.Random(seed)
     recent: list[bytes] = []
     for i in range(n):
-        if recent and rng.random() < 0.4:
+        if recent and rng.random() < copies:
             sig = bytearray(rng.choice(recent))
             for _ in range(rng.randint(0, 16)):
                 k = rng.randrange(64)
@@ -586,9 +587,9 @@ def scale_child(n: int, engine: str) -> None:
 
     started = time.perf_counter()
     clusters = 0
-    if engine == "newsclean":
+    if engine.startswith("newsclean"):
         index = DedupeIndex()
-        for i, sig in synthetic(n, 1):
+        for i, sig in synthetic(n, 1, 0.0 if engine.endswith("distinct") else 0.4):
             index.add(sig, ref=f"r{i}", length=500)
         clusters = len(index)
     else:
@@ -632,7 +633,8 @@ def run_scale(n: int, engine: str) -> dict[str, Any]:
 
 
 def run_cli_scale(n: int) -> dict[str, Any]:
-    """``newsclean dedupe`` end to end on ``n`` batch rows carrying synthetic fingerprints."""
+    """``newsclean dedupe`` end to end on ``n`` batch rows carrying synthetic fingerprints
+    (the same mix as the library rows), with ``--index`` saved at the end."""
     import base64
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -672,6 +674,42 @@ def run_cli_scale(n: int) -> dict[str, Any]:
         }
 
 
+def run_cli_real(records: list[Any], repeat: int) -> dict[str, Any]:
+    """``newsclean dedupe`` on the labelled set's real records as batch rows, ``repeat`` times
+    (whole rows with blocks and text: what reading real ``newsclean clean`` output costs)."""
+    import newsclean
+
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "rows.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for copy in range(repeat):
+                for i, (article, fp) in enumerate(records):
+                    if article.fingerprint is None:  # records cleaned before the hook (--cache)
+                        article = article.model_copy(update={"fingerprint": fp})
+                    row = newsclean.Result(source=f"{copy}/{i}", article=article)
+                    out.write(row.model_dump_json() + "\n")
+        n = repeat * len(records)
+        size_mb = source.stat().st_size / 1e6
+        command = [
+            *(sys.executable, "-c", CLI_WRAPPER, str(HERE), "dedupe", str(source)),
+            *("-o", str(Path(scratch) / "clusters.jsonl"), "--quiet"),
+        ]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            return {"records": n, "error": done.stderr.strip()[-500:]}
+        peak = json.loads(done.stderr.strip().splitlines()[-1])["peak_rss_mb"]
+        return {
+            "records": n,
+            "input_mb": round(size_mb),
+            "seconds": round(elapsed, 1),
+            "records_per_s": round(n / elapsed),
+            "mb_per_s": round(size_mb / elapsed, 1),
+            "peak_rss_mb": round(peak),
+        }
+
+
 # -- report ---------------------------------------------------------------------------------
 
 
@@ -692,6 +730,9 @@ def main() -> None:
     parser.add_argument("--scale", default="10000,1000000", help="record counts, or ''")
     parser.add_argument("--datasketch-scale", default="10000,100000")
     parser.add_argument("--cli-scale", type=int, default=0, help="records for the CLI run")
+    parser.add_argument(
+        "--real-repeat", type=int, default=20, help="the CLI on the real rows, this many times"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "dedupe.json")
     parser.add_argument("--cache", type=Path, help="keep the cleaned set here (development)")
     parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
@@ -768,10 +809,15 @@ def main() -> None:
     print("Seed renditions (a rewrite):", quality["seeds"])
     print()
     print(table(["fingerprint", "value"], [[k, v] for k, v in cost.items()]))
-    scale_rows = [
-        {"engine": "newsclean DedupeIndex", **run_scale(n, "newsclean")}
-        for n in [int(x) for x in args.scale.split(",") if x]
-    ]
+    sizes = [int(x) for x in args.scale.split(",") if x]
+    scale_rows = [{"engine": "newsclean DedupeIndex", **run_scale(n, "newsclean")} for n in sizes]
+    if sizes:  # the worst case for memory: every record a story of its own
+        scale_rows.append(
+            {
+                "engine": "newsclean DedupeIndex, all distinct",
+                **run_scale(max(sizes), "newsclean-distinct"),
+            }
+        )
     try:
         import datasketch  # noqa: F401
 
@@ -782,6 +828,7 @@ def main() -> None:
     except ImportError:
         print("(datasketch not installed: no comparison)")
     cli = run_cli_scale(args.cli_scale) if args.cli_scale else None
+    cli_real = run_cli_real(records, args.real_repeat) if args.real_repeat else None
     if scale_rows:
         print()
         print("Clustering synthetic fingerprints (one fresh process per row):")
@@ -792,6 +839,8 @@ def main() -> None:
     if cli:
         print()
         print("newsclean dedupe (the command, rows read from JSON Lines):", cli)
+    if cli_real:
+        print("newsclean dedupe on the labelled set's real rows, repeated:", cli_real)
     result = {
         "command": "benchmarks/dedupe.py " + " ".join(sys.argv[1:]),
         "machine": (
@@ -803,6 +852,7 @@ def main() -> None:
         "fingerprint_cost": cost,
         "scale": scale_rows,
         "cli_scale": cli,
+        "cli_real_rows": cli_real,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -250,6 +250,44 @@ def test_cli_clusters_cleaned_pages_and_adds_to_a_saved_index(pages: Path, tmp_p
     assert str(second[1]["skipped"]).startswith("invalid JSON")
 
 
+def test_the_fast_row_reader_reads_what_json_reads(pages: Path, tmp_path: Path) -> None:
+    from newsclean._cli.dedupe import _fast_row
+
+    tricky = newsclean.Article(
+        url='https://x.example/"published":"1999-01-01"',
+        title='"published":"1999-01-01", "word_count":7, "fingerprint":"mh1:AAAA"',
+        text='He said: "fingerprint":"mh1:BBBB" and \\"published":null, "word_count":3}',
+        published="2025-11-15T08:00:00+01:00",
+        fingerprint=newsclean.fingerprint("a story"),
+    )
+    lines = [
+        newsclean.Result(source='odd "source" \\ name', article=tricky).model_dump_json(),
+        newsclean.Result(
+            source="no-fp", article=tricky.model_copy(update={"fingerprint": None})
+        ).model_dump_json(),
+        newsclean.Result(
+            source="failed",
+            error=newsclean.ErrorInfo(stage="decode", kind="DecodeError", message="x"),
+        ).model_dump_json(),
+    ]
+    cleaned = tmp_path / "cleaned.jsonl"
+    done = _newsclean("clean", str(pages), "-o", str(cleaned), "--workers", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    lines += cleaned.read_text(encoding="utf-8").splitlines()
+    fast_rows = 0
+    for line in lines:
+        full = json.loads(line)
+        fast = _fast_row(line)
+        if fast is None:
+            assert full["article"] is None or full["article"]["fingerprint"] is None
+            continue
+        fast_rows += 1
+        assert fast["source"] == full["source"]
+        for key in ("url", "published", "word_count", "fingerprint"):
+            assert fast["article"][key] == full["article"][key], key
+    assert fast_rows == len(lines) - 2
+
+
 def test_cli_reads_parquet_and_reports_bad_input(pages: Path, tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     cleaned = tmp_path / "cleaned.parquet"
