@@ -28,7 +28,8 @@ separates copies from rewrites better); the fingerprint's cost per record agains
 median page time; and clustering throughput and peak memory on synthetic fingerprints at
 each ``--scale`` (each size in a fresh process; its peak RSS is the whole process's),
 with datasketch's ``MinHashLSH`` on the same signatures for comparison when it is
-installed. Prints tables and writes ``benchmarks/results/dedupe.json``.
+installed. Prints tables and writes ``benchmarks/results/dedupe.json`` and the "Dedupe" section of
+``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -746,6 +747,7 @@ def main() -> None:
         "--real-repeat", type=int, default=20, help="the CLI on the real rows, this many times"
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "dedupe.json")
+    parser.add_argument("--no-write", action="store_true", help="leave RESULTS.md alone")
     parser.add_argument("--cache", type=Path, help="keep the cleaned set here (development)")
     parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="newsclean", help=argparse.SUPPRESS)
@@ -868,6 +870,69 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
+    if not args.no_write:
+        write_results_md(result)
+
+
+def write_results_md(result: dict[str, Any]) -> None:
+    """The ``## Dedupe`` section of ``benchmarks/RESULTS.md``, from a run's result."""
+    from speed import replace_section
+
+    q, cost = result["quality"], result["fingerprint_cost"]
+    meta = result["labelled_set"]
+    lines = [
+        f"Command: `python {result['command']}` ({result['machine']}).",
+        "",
+        f"Labelled set, built from the dev pages at each run: {meta['stories']} real bodies "
+        f"({meta['stories_wcxb']} WCXB, {meta['stories_traf']} traf-eval-dev) printed 3-4 times "
+        f"in other real pages' chrome, {meta['distractors']} same-topic distractors, the two "
+        f"seed renditions: {meta['records']} records.",
+        "",
+        table(
+            ["method", "pairs found", "true pairs", "precision", "recall"],
+            [
+                [name, v["pairs_found"], v["true_pairs"], v["precision"], v["recall"]]
+                for name, v in q["clustering"].items()
+            ],
+        ),
+        "",
+        table(
+            ["signature (all labelled pairs)", "best threshold", "precision", "recall", "f1"],
+            [
+                [name, v["threshold"], v["precision"], v["recall"], v["f1"]]
+                for name, v in q["all_pairs"].items()
+            ],
+        ),
+        "",
+        f"Seed renditions (a rewrite): similarity {q['seeds']['minhash_similarity']}, "
+        f"same cluster: {q['seeds']['same_cluster']}.",
+        "",
+        f"Fingerprint: {cost['fingerprint_ms_median']} ms median per record (p99 "
+        f"{cost['fingerprint_ms_p99']}), median page {cost['page_ms_median']} ms: "
+        f"{cost['fingerprint_share_of_median_page']:.1%} of the median page "
+        f"(Python reference {cost['python_reference_ms_median']} ms).",
+    ]
+    if result["scale"]:
+        keys = ["records", "clusters", "seconds", "records_per_s", "peak_rss_mb"]
+        lines += [
+            "",
+            table(
+                ["engine", *keys],
+                [[r["engine"], *(r.get(k) for k in keys)] for r in result["scale"]],
+            ),
+        ]
+    for name, key in (("synthetic rows", "cli_scale"), ("real rows", "cli_real_rows")):
+        run = result.get(key)
+        if run and "error" not in run:
+            lines += [
+                "",
+                f"`newsclean dedupe` on {run['records']:,} {name} ({run['input_mb']} MB): "
+                f"{run['seconds']} s, {run['records_per_s']:,} rows/s, peak RSS "
+                f"{run['peak_rss_mb']} MB.",
+            ]
+    path = HERE / "RESULTS.md"
+    document = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    path.write_text(replace_section(document, "Dedupe", "\n".join(lines)), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -345,7 +345,7 @@ def test_benchmark_end_to_end(tmp_path: Path) -> None:
         [
             *(sys.executable, str(script), "--wcxb", str(wcxb), "--traf", str(tmp_path / "no")),
             *("--seeds", str(seeds), "--stories", "3", "--scale", "3000"),
-            *("--datasketch-scale", "", "--cli-scale", "2000", "--out", str(out)),
+            *("--datasketch-scale", "", "--cli-scale", "2000", "--out", str(out), "--no-write"),
         ],
         capture_output=True,
         text=True,
