@@ -9,8 +9,9 @@ The labelled set is generated here, at every run, from the dev data (never commi
 - *stories*: real article bodies, the WCXB ground truth (``main_content``) and the bodies
   newsclean extracts from traf-eval-dev pages (other sites, mostly German);
 - each story is printed three or four times, each time inside **another real page's
-  chrome** (a WCXB article page whose own story is taken out and this one put in its place,
-  its JSON-LD removed): as is; trimmed (the last paragraphs dropped); with paragraphs
+  chrome** (a WCXB article page whose own story is taken out: the deepest element holding
+  85% of its paragraph text is emptied, long paragraphs elsewhere and its JSON-LD removed,
+  and this one put in its place): as is; trimmed (the last paragraphs dropped); with paragraphs
   appended (from an unrelated article) and the typography changed; with the first and last
   paragraphs dropped. Every rendition gets another headline;
 - *same-topic distractors*: for each story, the article of the pool with the most similar
