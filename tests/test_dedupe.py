@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsclean
 from newsclean._dedupe import minhash as fp_module
@@ -68,6 +70,14 @@ def test_c_signature_matches_on_every_fixture_and_random_text() -> None:
         if sa is not None and sb is not None:
             assert fp_module._matches(sa, sb) == fp_module._matches_py(sa, sb)
             assert fp_module._matches(sa, sa) == 64 == fp_module._matches_py(sa, sa)
+
+
+@pytest.mark.skipif(not fp_module.ACCELERATED, reason="C fingerprint not built")
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_c_signature_is_the_reference_on_any_text(text: str) -> None:
+    lowered = text.lower()
+    assert fp_module._signature(lowered) == fp_module._signature_py(lowered)
 
 
 def test_fingerprint_ignores_case_punctuation_and_spacing() -> None:
@@ -234,6 +244,17 @@ def test_cli_clusters_cleaned_pages_and_adds_to_a_saved_index(pages: Path, tmp_p
     others = [m for name, m in clusters.items() if "afp" not in name]
     assert len({m["cluster"] for m in others}) == len(others)
     assert afp["cluster"] not in {m["cluster"] for m in others}
+
+    # stdin to stdout gives the same answers
+    piped = subprocess.run(
+        [sys.executable, "-m", "newsclean", "dedupe", "-", "-o", "-", "--quiet"],
+        input=cleaned.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert [json.loads(line) for line in piped.stdout.splitlines()] == _lines(out)
 
     # a second run: the raw wire dump (text path) joins the AFP cluster of the first run
     dump = newsclean.clean_text(SEED_DUMP.read_text(encoding="utf-8"))
