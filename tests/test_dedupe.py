@@ -385,3 +385,17 @@ def test_benchmark_end_to_end(tmp_path: Path) -> None:
     assert result["scale"][0]["records"] == 3000
     assert result["cli_scale"]["records"] == 2000
     assert result["fingerprint_cost"]["fingerprint_ms_median"] > 0
+
+
+def test_without_the_c_extension_the_reference_gives_the_same_records() -> None:
+    code = (
+        "import sys; sys.modules['newsclean._dedupe._minhash'] = None\n"
+        "import newsclean\n"
+        "from newsclean._dedupe import minhash\n"
+        "assert not minhash.ACCELERATED\n"
+        f"page = open({str(AFP_PAGE)!r}, 'rb').read()\n"
+        "print(newsclean.clean_html(page).fingerprint)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == newsclean.clean_html(AFP_PAGE.read_bytes()).fingerprint
