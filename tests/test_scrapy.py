@@ -192,7 +192,6 @@ def test_article_from_response_takes_scrapy_headers() -> None:
 
 def pipeline(**settings: object) -> ArticlePipeline:
     crawler = get_crawler(settings_dict={"NEWSCLEAN_THREADED": False, **settings})
-    crawler.stats.open_spider()
     return ArticlePipeline.from_crawler(crawler)
 
 
