@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from newsclean._errors import OptionsError
+from newsclean._validate import check_bool, check_int, check_str_tuple
 
-__all__ = ["Extractor", "Options"]
+__all__ = ["Extractor", "Options", "check_clean_options"]
 
 Extractor = Literal["auto", "native", "trafilatura"]
 
@@ -57,6 +60,27 @@ class Options:
     vocabulary_files: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        # types first, each naming its field, so that a wrong one fails here and not at clean
+        # time deep inside a parser
+        if not isinstance(self.extractor, str):
+            raise TypeError(f"extractor must be a str, not {type(self.extractor).__name__}")
+        for name in ("include_tables", "include_comments", "date_fallback", "raise_on_empty"):
+            check_bool(getattr(self, name), name)
+        for name in ("max_html_chars", "max_extract_chars", "max_depth"):
+            check_int(getattr(self, name), name)
+        check_str_tuple(self.boilerplate_phrases, "boilerplate_phrases")
+        object.__setattr__(self, "boilerplate_phrases", tuple(self.boilerplate_phrases))
+        files = self.vocabulary_files
+        if isinstance(files, (str, bytes)) or not isinstance(files, Iterable):
+            raise TypeError(
+                f"vocabulary_files must be a tuple of paths, not {type(files).__name__}"
+            )
+        paths = []
+        for item in files:
+            if not isinstance(item, (str, os.PathLike)):
+                raise TypeError(f"vocabulary_files must hold paths, not {type(item).__name__}")
+            paths.append(os.fspath(item))
+        object.__setattr__(self, "vocabulary_files", tuple(paths))
         if self.extractor not in ("auto", "native", "trafilatura"):
             raise OptionsError(f"unknown extractor {self.extractor!r}")
         if self.max_html_chars <= 0 or self.max_extract_chars <= 0:
@@ -66,3 +90,12 @@ class Options:
 
 
 DEFAULT_OPTIONS = Options()
+
+
+def check_clean_options(options: object) -> Options:
+    """``options``, or the defaults for ``None``; a :class:`TypeError` for anything else."""
+    if options is None:
+        return DEFAULT_OPTIONS
+    if not isinstance(options, Options):
+        raise TypeError(f"options must be a newsclean.Options, not {type(options).__name__}")
+    return options
