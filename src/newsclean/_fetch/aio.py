@@ -212,7 +212,7 @@ class AsyncFetcher:
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
-            raise map_httpx_error(exc, url=url) from exc
+            raise map_httpx_error(exc, url=url, deadline=deadline) from exc
 
     async def _check_address(self, target: httpx.URL, *, original: str) -> None:
         guard = self._core.guard

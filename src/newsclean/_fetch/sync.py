@@ -231,7 +231,7 @@ class Fetcher:
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
-            raise map_httpx_error(exc, url=url) from exc
+            raise map_httpx_error(exc, url=url, deadline=deadline) from exc
 
     def _host_slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
