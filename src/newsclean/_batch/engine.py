@@ -25,7 +25,15 @@ from newsclean._batch.inputs import (
     iter_unit_items,
 )
 from newsclean._batch.pool import PoolStats, run_inline, run_pool
-from newsclean._batch.sinks import Resumed, Sink, fsync_directory, write_parquet
+from newsclean._batch.sinks import (
+    GuardedSink,
+    OutputError,
+    Resumed,
+    Sink,
+    fsync_directory,
+    write_parquet,
+    writing,
+)
 from newsclean._batch.worker import Outcome, WorkerConfig, hooks_requested
 from newsclean._errors import OptionsError
 from newsclean._options import DEFAULT_OPTIONS, Options
@@ -320,9 +328,11 @@ def run_batch(
         options=options or DEFAULT_OPTIONS, render=sink.render, test_hooks=hooks_requested()
     )
     pool = PoolStats()
+    sink = GuardedSink(sink)
     resumed = sink.open()
     summary.add_resumed(resumed)
     todo = (item for item in items if item.source not in resumed.sources)
+    failed = False
     try:
         for outcome in _outcomes(
             todo,
@@ -339,9 +349,17 @@ def run_batch(
                 on_outcome(outcome)
         sink.commit()
         summary.completed = True
+    except BaseException:
+        failed = True
+        raise
     finally:
-        sink.close()
-        summary.finish(started, pool)
+        try:
+            sink.close()
+        except OutputError:
+            if not failed:  # else the first error (often the same disk) is the one to report
+                raise
+        finally:
+            summary.finish(started, pool)
         if input_stats is not None:
             summary.skipped_records = dict(input_stats.skipped)
     return summary
@@ -417,7 +435,8 @@ def run_dask_batch(
     partitions = plan_partitions(units, partition_size=partition_size)
     plan = dumps_plan(partitions, fmt=fmt)
     suffix = ".parquet" if fmt == "parquet" else ".jsonl"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     plan_path = out_dir / "_plan.json"
     success = out_dir / "_SUCCESS"
     done: set[int] = set()
@@ -438,22 +457,26 @@ def run_dask_batch(
                     resumed.errors_by_kind[kind] = resumed.errors_by_kind.get(kind, 0) + n
         summary.add_resumed(resumed)
     else:
-        for stale in out_dir.glob("part-*"):
-            stale.unlink()
-        success.unlink(missing_ok=True)
-        plan_path.write_text(plan, encoding="utf-8")
+        with writing(out_dir):
+            for stale in out_dir.glob("part-*"):
+                stale.unlink()
+            success.unlink(missing_ok=True)
+            plan_path.write_text(plan, encoding="utf-8")
     stats = InputStats()
     todo = [p for p in partitions if p.index not in done]
     try:
         for partition, outcomes in run_dask(
             todo, config=config, scheduler=scheduler, workers=count, stats=stats
         ):
-            _write_part(out_dir / f"part-{partition.index:05d}{suffix}", outcomes)
+            part = out_dir / f"part-{partition.index:05d}{suffix}"
+            with writing(part):
+                _write_part(part, outcomes)
             for outcome in outcomes:
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
-        success.write_text("", encoding="utf-8")
+        with writing(success):
+            success.write_text("", encoding="utf-8")
         summary.completed = True
     finally:
         summary.finish(started)
