@@ -135,7 +135,9 @@ def gunzip_bounded(data: bytes, *, max_bytes: int | None) -> tuple[bytes, bool]:
     return b"".join(parts), False
 
 
-def decode_html(data: bytes | str, *, content_type: str | None = None) -> Decoded:
+def decode_html(
+    data: bytes | bytearray | memoryview | str, *, content_type: str | None = None
+) -> Decoded:
     """Decode an HTML document by BOM, header charset, ``<meta>`` charset or detection.
 
     Args:
@@ -147,6 +149,12 @@ def decode_html(data: bytes | str, *, content_type: str | None = None) -> Decode
     """
     if isinstance(data, str):
         return Decoded(data, "utf-8", "str")
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"data must be str or bytes-like, not {type(data).__name__}")
+    if content_type is not None and not isinstance(content_type, str):
+        raise TypeError(f"content_type must be a str or None, not {type(content_type).__name__}")
     bom_encoding, bom = read_bom(data)
     if bom_encoding is not None and bom is not None:
         return _decode_with(data[len(bom) :], bom_encoding, "bom")

@@ -71,6 +71,12 @@ class AsyncFetcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.options = check_fetch_options(options)
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise TypeError(
+                f"transport must be an httpx.AsyncBaseTransport, not {type(transport).__name__}"
+            )
+        if not callable(sleep):
+            raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
         self._core = FetchCore(self.options)
         custom = transport is not None
         self._client = httpx.AsyncClient(

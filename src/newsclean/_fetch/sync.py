@@ -69,6 +69,12 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.options = check_fetch_options(options)
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise TypeError(
+                f"transport must be an httpx.BaseTransport, not {type(transport).__name__}"
+            )
+        if not callable(sleep):
+            raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
         self._core = FetchCore(self.options)
         custom = transport is not None
         self._client = httpx.Client(
