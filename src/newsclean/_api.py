@@ -33,7 +33,8 @@ def clean_html(
             decoded by BOM, ``content_type``, the page's ``<meta charset>``, then detection;
             gzip-compressed bytes are inflated, in steps, up to ``options.max_html_chars``
             bytes: past that the page is cut with a warning, so a gzip bomb costs no more
-            memory than a page at the limit).
+            memory than a page at the limit; other bytes past ``4 * max_html_chars``, which
+            cannot reach the first ``max_html_chars`` characters, are cut before decoding).
         url: the page's address, used for dates in URLs, relative links and the record.
         options: how to clean; defaults to :class:`Options()`.
         content_type: the HTTP ``Content-Type`` header, when ``html`` is bytes from a server.
@@ -64,6 +65,11 @@ def clean_html(
         page, cut = gunzip_bounded(page, max_bytes=opts.max_html_chars)
         if cut:
             warnings.append(f"gzip input cut at {opts.max_html_chars} bytes inflated")
+        elif len(page) > _BYTES_PER_CHAR * opts.max_html_chars:
+            # bytes past this cannot reach the first max_html_chars characters: decoding them
+            # would only cost memory (a 1 GB page would become a 1 GB string, then be cut)
+            page = page[: _BYTES_PER_CHAR * opts.max_html_chars]
+            warnings.append(f"page cut at {opts.max_html_chars} characters")
         suspect = _LONE_ESCAPE_BYTES.search(page) is not None
     else:
         if has_lone_surrogate(page):
@@ -130,6 +136,9 @@ def clean_text(text: str, url: str | None = None, *, options: Options | None = N
         )
     return article
 
+
+# The most bytes one character takes in any encoding a page may use (UTF-8, UTF-16, GB18030).
+_BYTES_PER_CHAR = 4
 
 # A JSON escape of a lone surrogate: a high one not followed by a low one, or a low one not
 # preceded by a high one. JSON-LD decodes such escapes into strings UTF-8 cannot encode.
