@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -394,3 +397,76 @@ def test_fetcher_options_of_a_wrong_type() -> None:
         newsclean.Fetcher(options=newsclean.Options())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"options must be a newsclean\.Options"):
         newsclean.scrape("http://127.0.0.1:9/", options=FetchOptions())  # type: ignore[arg-type]
+
+
+# -- 3, 5. one bad page does not stop `newsclean fetch` -------------------------------------
+
+SURROGATE_PAGE = (
+    b'<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+    b'"headline": "Big \\ud800 news"}</script></head><body><article>'
+    + b"<p>A paragraph of text long enough to be read as the story of this page.</p>" * 10
+    + b"</article></body></html>"
+)
+
+
+def test_the_fetch_command_goes_on_past_hostile_pages(server: LocalServer, tmp_path: Path) -> None:
+    urls = [
+        server.page("/surrogate", SURROGATE_PAGE),
+        server.page("/busy", b"busy", status=503, headers={"Retry-After": "\u00b2"}),
+        server.page("/idna", PAGE, content_type="text/html; charset=idna"),
+        server.page("/fine", PAGE),
+    ]
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsclean",
+            "fetch",
+            "--allow-private",
+            "--ignore-robots",
+            "--delay",
+            "0",
+            "--attempts",
+            "1",
+            "-o",
+            str(out),
+            *urls,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr  # the 503 is an error row
+    assert "Traceback" not in done.stderr
+    rows = {r["source"].rsplit("/", 1)[1]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert sorted(rows) == ["busy", "fine", "idna", "surrogate"]
+    assert rows["surrogate"]["article"]["title"] == "Big \ufffd news"
+    assert rows["busy"]["error"]["kind"] == "StatusError"
+    assert rows["idna"]["error"] is None
+
+
+def test_the_fetch_command_output_error_is_exit_3(server: LocalServer, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsclean",
+            "fetch",
+            "--allow-private",
+            "--ignore-robots",
+            "-o",
+            str(blocker / "out.jsonl"),
+            server.page("/fine", PAGE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr
+    assert "cannot write" in done.stderr
