@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsclean._decode import gunzip_bounded
+from newsclean._decode import decode_html, gunzip_bounded
 from newsclean._options import Options, check_clean_options
 from newsclean._pipeline import run_pipeline
 from newsclean._record import Article
@@ -65,12 +65,9 @@ def clean_html(
         page, cut = gunzip_bounded(page, max_bytes=opts.max_html_chars)
         if cut:
             warnings.append(f"gzip input cut at {opts.max_html_chars} bytes inflated")
-        elif len(page) > _BYTES_PER_CHAR * opts.max_html_chars:
-            # bytes past this cannot reach the first max_html_chars characters: decoding them
-            # would only cost memory (a 1 GB page would become a 1 GB string, then be cut)
-            page = page[: _BYTES_PER_CHAR * opts.max_html_chars]
-            warnings.append(f"page cut at {opts.max_html_chars} characters")
         suspect = _LONE_ESCAPE_BYTES.search(page) is not None
+        if len(page) > opts.max_html_chars + _MARGIN:
+            page = _decoded_prefix(page, opts.max_html_chars, content_type, warnings)
     else:
         if has_lone_surrogate(page):
             page = scrub_surrogates(page)
@@ -139,6 +136,35 @@ def clean_text(text: str, url: str | None = None, *, options: Options | None = N
 
 # The most bytes one character takes in any encoding a page may use (UTF-8, UTF-16, GB18030).
 _BYTES_PER_CHAR = 4
+# Bytes decoded past the limit, so that a character torn at the cut never reaches it.
+_MARGIN = 16
+
+
+def _decoded_prefix(
+    data: bytes, limit: int, content_type: str | None, warnings: list[str]
+) -> str | bytes:
+    """The first ``limit`` characters of a page far longer than the limit, decoding only the
+    bytes they can take: ``limit`` bytes and a margin for a page of one byte per character
+    (almost every huge page), else ``4 * limit``. Decoding the whole page would turn a 1 GB
+    page into a 1 GB string, only to cut it. The warnings are the ones the whole page gets.
+    """
+    for size in (limit + _MARGIN, _BYTES_PER_CHAR * limit + _MARGIN):
+        if size >= len(data):
+            return data
+        end = size
+        while end > size - 4 and data[end] & 0xC0 == 0x80:  # not inside a UTF-8 character
+            end -= 1
+        decoded = decode_html(data[:end], content_type=content_type)
+        if len(decoded.text) > limit or size > limit + _MARGIN:
+            text = decoded.text[:limit]
+            warnings.append(f"page cut at {limit} characters")
+            if decoded.source == "detected":
+                warnings.append(f"charset guessed as {decoded.encoding}")
+            if "\ufffd" in text:
+                warnings.append("undecodable bytes replaced")
+            return text
+    return data
+
 
 # A JSON escape of a lone surrogate: a high one not followed by a low one, or a low one not
 # preceded by a high one. JSON-LD decodes such escapes into strings UTF-8 cannot encode.

@@ -207,7 +207,12 @@ class FetchCore:
         }
 
     def parse_url(self, url: str) -> httpx.URL:
-        return httpx.URL(url)
+        try:
+            return httpx.URL(url)
+        except httpx.InvalidURL:
+            raise
+        except (ValueError, TypeError) as exc:  # a lone surrogate, a NUL in the host, ...
+            raise FetchError(f"not a valid URL: {exc}", url=url) from exc
 
     def timeout_for(self, deadline: Deadline, *, url: str) -> httpx.Timeout:
         """The per-request timeout: the configured ones, cut to what is left of the total."""
