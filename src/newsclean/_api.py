@@ -61,13 +61,19 @@ def clean_html(
     check_optional_str(content_type, "content_type")
     opts = check_clean_options(options)
     warnings: list[str] = []
+    limit = opts.max_html_chars
     if isinstance(page, bytes):
-        page, cut = gunzip_bounded(page, max_bytes=opts.max_html_chars)
+        page, cut = gunzip_bounded(page, max_bytes=limit)
         if cut:
-            warnings.append(f"gzip input cut at {opts.max_html_chars} bytes inflated")
+            warnings.append(f"gzip input cut at {limit} bytes inflated")
+        if len(page) > limit + _MARGIN:
+            page = _decoded_prefix(page, limit, content_type, warnings)
+    elif len(page) > limit:
+        page = page[:limit]
+        warnings.append(f"page cut at {limit} characters")
+    # only the part that is cleaned is scanned
+    if isinstance(page, bytes):
         suspect = _LONE_ESCAPE_BYTES.search(page) is not None
-        if len(page) > opts.max_html_chars + _MARGIN:
-            page = _decoded_prefix(page, opts.max_html_chars, content_type, warnings)
     else:
         if has_lone_surrogate(page):
             page = scrub_surrogates(page)
