@@ -376,3 +376,34 @@ def test_peak_worker_memory_counts_crashed_workers(tmp_path: Path) -> None:
     kinds = {Path(str(r["source"])).name: r["error"] and r["error"]["kind"] for r in rows(out)}  # type: ignore[index]
     assert kinds == {"fine.html": None, "bloat.html": "WorkerCrashed"}
     assert json.loads(summary.read_text())["worker_peak_rss_mb"] >= 200
+
+
+def test_a_warc_record_that_is_a_gzip_bomb_is_bounded(tmp_path: Path) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    payload = bomb(tmp_path / "payload.gz", 512 * 2**20).read_bytes()
+    warc = tmp_path / "crawl.warc.gz"
+    with warc.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for url, body, encoding in (
+            ("https://news.example/bomb", payload, "gzip"),
+            ("https://news.example/fine", PAGE.encode(), None),
+        ):
+            fields = [("Content-Type", "text/html; charset=utf-8")]
+            if encoding:
+                fields.append(("Content-Encoding", encoding))
+            headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(body), length=len(body),
+                    http_headers=headers,
+                )
+            )  # fmt: skip
+    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    done = run_cli(warc, "-o", out, "-w", "1", "--summary-json", summary)
+    assert done.returncode == 0, done.stderr
+    assert len(rows(out)) == 2
+    assert json.loads(summary.read_text())["worker_peak_rss_mb"] < 600

@@ -62,6 +62,9 @@ _HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 #: The longest JSON Lines line read (a longer one is an error row, and read past in steps,
 #: so that one huge line, or a gzip bomb without newlines, cannot exhaust memory).
 MAX_LINE_BYTES = 64 * 2**20
+#: The most bytes of one WARC record's body read (4 bytes per character of the default
+#: ``max_html_chars``): a longer body, or a compressed one that inflates past it, is cut here.
+MAX_RECORD_BYTES = 100 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,8 +392,12 @@ def _iter_warc(unit: Unit, stats: InputStats) -> Iterator[Item]:
                 if not _is_html(content_type):
                     stats.skip("warc response that is not HTML")
                     continue
-                body = record.content_stream().read()
-                unread = getattr(record.raw_stream, "limit", 0)  # what Content-Length promised
+                # bounded: a record's body can be a gzip bomb (warcio inflates
+                # Content-Encoding); the rest of a longer record is skipped in steps
+                body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+                cut = len(body) > MAX_RECORD_BYTES
+                body = body[:MAX_RECORD_BYTES]
+                unread = 0 if cut else getattr(record.raw_stream, "limit", 0)  # Content-Length
                 offset = records.get_record_offset()
                 if unread:
                     message = f"the record ends {unread} bytes early (a truncated file?)"
