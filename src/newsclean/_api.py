@@ -73,12 +73,12 @@ def clean_html(
         warnings.append(f"page cut at {limit} characters")
     # only the part that is cleaned is scanned
     if isinstance(page, bytes):
-        suspect = _LONE_ESCAPE_BYTES.search(page) is not None
+        suspect = b"\\u" in page and _SURROGATE_ESCAPE_BYTES.search(page) is not None
     else:
         if has_lone_surrogate(page):
             page = scrub_surrogates(page)
             warnings.append("lone surrogates in the input replaced with U+FFFD")
-        suspect = _LONE_ESCAPE.search(page) is not None
+        suspect = "\\u" in page and _SURROGATE_ESCAPE.search(page) is not None
     if url is not None and has_lone_surrogate(url):
         url = scrub_surrogates(url)
     article = run_pipeline(page, url=url, options=opts, content_type=content_type)
@@ -172,14 +172,11 @@ def _decoded_prefix(
     return data
 
 
-# A JSON escape of a lone surrogate: a high one not followed by a low one, or a low one not
-# preceded by a high one. JSON-LD decodes such escapes into strings UTF-8 cannot encode.
-_LONE = (
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-_LONE_ESCAPE = re.compile(_LONE)
-_LONE_ESCAPE_BYTES = re.compile(_LONE.encode("ascii"))
+# A JSON escape of a surrogate (a high or a low half): JSON-LD decodes a lone one into a
+# string UTF-8 cannot encode. Finding one only marks the page for the check of its record
+# (_scrubbed), which tells lone halves from pairs; a literal prefix keeps the scan fast.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _scrubbed(article: Article, warnings: list[str]) -> Article:

@@ -74,7 +74,7 @@ def check_str_tuple(value: object, name: str) -> None:
 
 def has_lone_surrogate(text: str) -> bool:
     """Whether ``text`` holds a surrogate code point, which UTF-8 cannot encode."""
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def scrub_surrogates(value: Any) -> Any:
