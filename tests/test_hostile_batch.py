@@ -407,3 +407,21 @@ def test_a_warc_record_that_is_a_gzip_bomb_is_bounded(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len(rows(out)) == 2
     assert json.loads(summary.read_text())["worker_peak_rss_mb"] < 600
+
+
+def test_an_overlong_jsonl_line_is_one_row_and_the_rest_are_read(tmp_path: Path) -> None:
+    from newsclean._batch.inputs import MAX_LINE_BYTES
+
+    source = tmp_path / "pages.jsonl.gz"
+    with gzip.open(source, "wb", compresslevel=1) as out:
+        out.write(json.dumps({"html": PAGE, "url": "https://a.example/1"}).encode() + b"\n")
+        out.write(b'{"html": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}\n')
+        out.write(json.dumps({"html": PAGE, "url": "https://a.example/3"}).encode() + b"\n")
+    out_path = tmp_path / "out.jsonl"
+    done = run_cli(source, "-o", out_path, "-w", "1")
+    assert done.returncode == 1, done.stderr
+    got = {str(r["source"]).rsplit("#", 1)[1]: r for r in rows(out_path)}
+    assert sorted(got) == ["L1", "L2", "L3"]
+    assert got["L2"]["error"]["kind"] == "LineTooLong"  # type: ignore[index]
+    assert got["L1"]["error"] is None
+    assert got["L3"]["error"] is None

@@ -470,3 +470,56 @@ def test_the_fetch_command_output_error_is_exit_3(server: LocalServer, tmp_path:
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     assert "cannot write" in done.stderr
+
+
+def test_a_slow_header_host_does_not_hold_afetch_many(server: LocalServer) -> None:
+    fine = [server.page(f"/ok{i}", PAGE) for i in range(4)]
+
+    async def main(urls: list[str]) -> list[newsclean.FetchResult]:
+        options = fast(
+            total_timeout_s=1.0,
+            read_timeout_s=5.0,
+            limits=newsclean.FetchLimits(max_concurrency=2, max_per_host=2),
+        )
+        async with newsclean.AsyncFetcher(options=options) as fetcher:
+            return [r async for r in fetcher.afetch_many(urls)]
+
+    with raw_server(slow_headers) as slow:
+        started = time.monotonic()
+        results = asyncio.run(main([slow.url("/a"), slow.url("/b"), *fine]))
+        assert time.monotonic() - started < 4.0
+    assert sum(isinstance(r, newsclean.FetchTimeout) for r in results) == 2
+    assert sum(isinstance(r, newsclean.Page) for r in results) == 4
+
+
+def test_slow_headers_over_ipv6_loopback() -> None:
+    try:
+        listener = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    listener.close()
+
+    class V6(RawServer):
+        def __init__(self, handle: Callable[[socket.socket, threading.Event], None]) -> None:
+            super().__init__(handle)
+            self.listener.close()
+            self.listener = socket.create_server(("::1", 0), family=socket.AF_INET6)
+            self.listener.settimeout(0.05)
+            self.port = self.listener.getsockname()[1]
+
+        def url(self, path: str = "/") -> str:
+            return f"http://[::1]:{self.port}{path}"
+
+    running = V6(slow_headers)
+    running.thread.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(newsclean.FetchTimeout, match="total timeout"):
+            newsclean.fetch(running.url(), options=fast(total_timeout_s=1.0, read_timeout_s=5.0))
+        assert time.monotonic() - started < 3.0
+        with pytest.raises(newsclean.DisallowedAddress):  # and the guard refuses ::1
+            newsclean.fetch(running.url(), options=FetchOptions(respect_robots=False))
+    finally:
+        running.stopping.set()
+        running.listener.close()
+        running.thread.join(timeout=5)
