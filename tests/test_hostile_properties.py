@@ -247,3 +247,39 @@ def test_fetcher_constructors_with_hostile_arguments(
 
 def test_article_json_schema_is_json() -> None:
     assert newsclean.article_json_schema()["title"]
+
+
+FINGERPRINTS = st.one_of(
+    SCALARS,
+    st.sampled_from(["mh1:", "mh1:AAAA", "mh1:" + "A" * 171, "mh1:!!!", "mh2:x"]),
+    st.binary(max_size=300),
+    st.text(max_size=200).map(newsclean.fingerprint),
+)
+
+
+@SETTINGS
+@given(text=PAGES, a=FINGERPRINTS, b=FINGERPRINTS)
+def test_fingerprint_and_similarity_with_hostile_arguments(text: Any, a: Any, b: Any) -> None:
+    with contextlib.suppress(*ALLOWED):
+        fp = newsclean.fingerprint(text)
+        assert fp is None or fp.startswith("mh1:")
+    try:
+        score = newsclean.similarity(a, b)
+    except ALLOWED:
+        return
+    assert 0.0 <= score <= 1.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.one_of(SCALARS, st.lists(st.one_of(SCALARS, st.text(max_size=80)), max_size=5)),
+    threshold=SCALARS,
+    canonical=HOSTILE,
+)
+def test_dedupe_with_hostile_arguments(records: Any, threshold: Any, canonical: Any) -> None:
+    for call in (
+        lambda: newsclean.dedupe(records, threshold=threshold, canonical=canonical),
+        lambda: newsclean.DedupeIndex(threshold=threshold, canonical=canonical),
+    ):
+        with contextlib.suppress(*ALLOWED):
+            call()
