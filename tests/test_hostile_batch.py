@@ -425,3 +425,23 @@ def test_an_overlong_jsonl_line_is_one_row_and_the_rest_are_read(tmp_path: Path)
     assert got["L2"]["error"]["kind"] == "LineTooLong"  # type: ignore[index]
     assert got["L1"]["error"] is None
     assert got["L3"]["error"] is None
+
+
+@pytest.mark.parametrize("where", ["proc", "under-a-file"])
+def test_dedupe_with_an_unwritable_output_is_one_line_and_exit_3(
+    tmp_path: Path, where: str
+) -> None:
+    source = tmp_path / "records.jsonl"
+    source.write_text(json.dumps({"source": "a", "article": {"text": STORY}}) + "\n", "utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    target = "/proc/newsclean-dedupe.jsonl" if where == "proc" else str(blocker / "out.jsonl")
+    done = subprocess.run(
+        [sys.executable, "-m", "newsclean", "dedupe", str(source), "-o", target],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = _one_clear_line(done)
+    assert "cannot read or write" in line
