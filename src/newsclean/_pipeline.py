@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from time import perf_counter
 
+from newsclean._budget import second_opinion
 from newsclean._decode import decode_html, maybe_gunzip
 from newsclean._dedupe.minhash import fingerprint
 from newsclean._dom import (
@@ -379,12 +380,26 @@ def _5_body(page: _Page) -> None:
         options.extractor == "native" or native.confidence >= AUTO_MIN_CONFIDENCE
     ):
         body = BodyResult(native.blocks, "native")
+    elif native is not None:  # auto: a second opinion, bounded by size and time (_budget)
+        fallback = second_opinion(
+            lambda: _trafilatura_body(
+                page.tree, raw_html=page.text, url=page.url, options=options, warnings=page.warnings
+            ),
+            page_chars=len(page.text),
+            max_chars=options.max_fallback_chars,
+            timeout_s=options.fallback_timeout_s,
+            warnings=page.warnings,
+        )
+        body = (
+            BodyResult(native.blocks, "native")
+            if fallback is None
+            else _auto_choice(native, fallback)
+        )
+        page.clock.lap("fallback")
     else:
         body = _trafilatura_body(
             page.tree, raw_html=page.text, url=page.url, options=options, warnings=page.warnings
         )
-        if native is not None:
-            body = _auto_choice(native, body)
         page.clock.lap("body" if options.extractor == "trafilatura" else "fallback")
     page.body = _article_body_gate(body, page.md, page.warnings)
 
