@@ -17,6 +17,7 @@ __all__ = [
     "find_shown_date",
     "parse_date",
     "strip_label",
+    "visible_forms",
 ]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -131,7 +132,8 @@ def _ordinal_suffix(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def _visible_forms(day: date) -> list[str]:
+def visible_forms(day: date) -> list[str]:
+    """The written forms of a day ``date_is_visible`` looks for, lower-cased."""
     y, m, d = day.year, day.month, day.day
     month, mon = day.strftime("%B").lower(), day.strftime("%b").lower()
     th = _ordinal_suffix(d)
@@ -192,7 +194,7 @@ def date_is_visible(value: date, page_text: str) -> bool:
     # alone gives at least the characters lower-casing the page gives it (a few characters
     # lower-case to two), so each form around this year is found exactly as in the whole page
     text = ("\n".join(windows) if start < 0 else page_text).lower()
-    return any(form in text for form in _visible_forms(day))
+    return any(form in text for form in visible_forms(day))
 
 
 def find_shown_date(html: str, url: str | None) -> datetime | date | None:
