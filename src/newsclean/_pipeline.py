@@ -463,7 +463,9 @@ def run_pipeline(
             region = _date_region(
                 tree, native.container if native is not None else None, speedups_module()
             )
-            shown = find_shown_date(region[:HTMLDATE_MAX_CHARS], url)
+            shown = find_shown_date(
+                region[:HTMLDATE_MAX_CHARS], url, language=md.language, vocab=vocab
+            )
         if shown is not None and (published is None or _day(shown) != _day(published)):
             published = shown
 

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from time import perf_counter
+from typing import Any
 
+import htmldate.extractors as htmldate_extractors
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
-from newsclean._vocab import Vocabulary
+from newsclean._vocab import DEFAULT_LANGUAGES, Vocabulary, load_vocabulary
 
 __all__ = [
     "BY_TAIL",
     "date_in_line",
     "date_is_visible",
+    "day_is_named",
     "find_shown_date",
     "parse_date",
     "strip_label",
@@ -58,6 +66,46 @@ _MONTHS = {
     )
     for name in names
 }
+# The zone abbreviations pages write after a time, as offsets (dateutil knows only UTC/GMT
+# and the machine's own zone; an unknown one would leave the time naive, its zone lost).
+_ZONE_OFFSETS = {
+    name: timezone(timedelta(hours=hours))
+    for name, hours in (
+        ("UTC", 0),
+        ("GMT", 0),
+        ("EST", -5),
+        ("EDT", -4),
+        ("CST", -6),
+        ("CDT", -5),
+        ("MST", -7),
+        ("MDT", -6),
+        ("PST", -8),
+        ("PDT", -7),
+        ("AKST", -9),
+        ("AKDT", -8),
+        ("HST", -10),
+        ("WET", 0),
+        ("WEST", 1),
+        ("BST", 1),
+        ("IST", 5.5),
+        ("CET", 1),
+        ("CEST", 2),
+        ("MEZ", 1),
+        ("MESZ", 2),
+        ("EET", 2),
+        ("EEST", 3),
+        ("MSK", 3),
+        ("JST", 9),
+        ("KST", 9),
+        ("AEST", 10),
+        ("AEDT", 11),
+    )
+}
+_ZONE_NAMES = re.compile(r"\b(?:" + "|".join(_ZONE_OFFSETS) + r")\b")
+# Two defaults that share no day and no month: a field dateutil fills from the default is
+# one the string never gave (see _parse_words).
+_DEFAULT_A = datetime(1, 1, 1)  # noqa: DTZ001 - a default, its zone is the string's
+_DEFAULT_B = datetime(1, 2, 2)  # noqa: DTZ001
 # " by Jane Doe" closing a date line or a byline
 BY_TAIL = re.compile(r"\s+(?:by|von|par|por)\s+(?P<names>\S.*)$", re.IGNORECASE)
 
@@ -103,18 +151,37 @@ def parse_date(raw: str | None) -> datetime | date | None:
         found = _MONTH_DAY_YEAR.fullmatch(text)
         if found is not None and found["month"].lower() in _MONTHS:
             return _month_day_year(found)
-        try:
-            parsed = dateutil_parser.parse(text, fuzzy=False, default=datetime(1, 1, 1))  # noqa: DTZ001
-        except (ValueError, OverflowError, TypeError):
+        words = _parse_words(text)
+        if words is None:
             return None
-        if parsed.year == 1:
-            return None
+        parsed = words
         if not _HAS_TIME.search(text):
             value = parsed.date()
             return value if _in_range(value) else None
         if parsed.tzinfo is None and _HAS_ZONE.search(text):
             return None
     if not _in_range(parsed.date()):
+        return None
+    return parsed
+
+
+def _parse_words(text: str) -> datetime | None:
+    """dateutil's reading of a written date; ``None`` unless it names a year, month and day.
+
+    "February 2018" is a month, not February 1st: a day dateutil takes from its default is
+    a day the page never gave (with a second default, such a field changes). Zone
+    abbreviations ("EDT", "CEST") become their offsets.
+    """
+    zones = _ZONE_OFFSETS if _ZONE_NAMES.search(text) else None
+    try:
+        parsed = dateutil_parser.parse(text, fuzzy=False, default=_DEFAULT_A, tzinfos=zones)
+        if parsed.year == 1:
+            return None
+        if parsed.day == 1 or parsed.month == 1:
+            again = dateutil_parser.parse(text, fuzzy=False, default=_DEFAULT_B, tzinfos=zones)
+            if again.day != parsed.day or again.month != parsed.month:
+                return None
+    except (ValueError, OverflowError, TypeError):
         return None
     return parsed
 
@@ -197,19 +264,143 @@ def date_is_visible(value: date, page_text: str) -> bool:
     return any(form in text for form in visible_forms(day))
 
 
-def find_shown_date(html: str, url: str | None) -> datetime | date | None:
-    """The date htmldate finds on the (cleaned) page, ``None`` when it finds none."""
+# HTML comments: a CMS's generator banner ("TYPO3 ... copyright 1998-2022"), a cache stamp
+# or a commented-out template hold dates no reader sees.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# The languages htmldate's free-text search hands dateparser when the page's is unknown:
+# dateparser's detection across all its languages costs about 10 ms a string, a short list
+# under half a millisecond.
+_FALLBACK_LANGUAGES = DEFAULT_LANGUAGES
+# The most one page may spend in dateparser (htmldate's free-text search), in seconds; past
+# it the search goes on without dateparser (its own patterns still run).
+DATEPARSER_BUDGET_S = 0.003
+_PAGE_PARSER: ContextVar[tuple[Any, float] | None] = ContextVar("newsclean_dateparser", default=None)
+
+
+class _NoParse:
+    """What htmldate's dateparser call gets once a page's budget is spent: no date."""
+
+    @staticmethod
+    def get_date_data(string: str) -> dict[str, Any]:
+        return {"date_obj": None}
+
+
+@lru_cache(maxsize=32)
+def _dateparser_for(languages: tuple[str, ...]) -> Any:
+    """A dateparser parser as htmldate builds its own, for ``languages`` only."""
+    from dateparser import DateDataParser  # type: ignore[attr-defined]  # imported when needed
+
+    return DateDataParser(
+        languages=list(languages),
+        settings={
+            "NORMALIZE": True,
+            "PARSERS": ["custom-formats", "absolute-time"],
+            "PREFER_DATES_FROM": "past",
+            "PREFER_LOCALE_DATE_ORDER": True,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "STRICT_PARSING": True,
+        },
+    )
+
+
+def _page_parser() -> Any:
+    """htmldate's ``get_external_parser``, per page: the page's languages, within its budget.
+
+    Outside :func:`_bounded_dateparser` (another caller of htmldate) htmldate's own parser.
+    """
+    current = _PAGE_PARSER.get()
+    if current is None:
+        return _HTMLDATE_PARSER()
+    parser, deadline = current
+    return parser if perf_counter() < deadline else _NoParse()
+
+
+_HTMLDATE_PARSER = getattr(htmldate_extractors, "get_external_parser", None)
+if _HTMLDATE_PARSER is not None:
+    # htmldate looks the function up at each call: the page's parser replaces it
+    htmldate_extractors.get_external_parser = _page_parser  # type: ignore[attr-defined]
+
+
+def _languages(language: str | None) -> tuple[str, ...]:
+    """The dateparser languages for a page: its own (and English, the web's lingua franca)."""
+    code = (language or "").replace("_", "-").split("-")[0].strip().casefold()
+    if len(code) in (2, 3) and code.isalpha():
+        return (code,) if code == "en" else (code, "en")
+    return _FALLBACK_LANGUAGES
+
+
+@contextmanager
+def _bounded_dateparser(language: str | None) -> Iterator[None]:
+    try:
+        parser = _dateparser_for(_languages(language))
+    except ValueError:  # a language dateparser does not know
+        parser = _dateparser_for(_FALLBACK_LANGUAGES)
+    token = _PAGE_PARSER.set((parser, perf_counter() + DATEPARSER_BUDGET_S))
+    try:
+        yield
+    finally:
+        _PAGE_PARSER.reset(token)
+
+
+def day_forms(day: date, vocab: Vocabulary) -> list[str]:
+    """The written forms of ``day``: :func:`visible_forms` and the vocabulary's month names
+    ("6. dezember 2022", "1er janvier 2020", "3 de mayo de 2025"), lower-cased."""
+    y, d = day.year, day.day
+    forms = visible_forms(day)
+    forms += [f"{y}{day.month:02d}{d:02d}", f"{y}/{day.month}/{d}", f"{y}-{day.month}-{d}"]
+    for name, number in vocab.months.items():
+        if number == day.month:
+            forms += [
+                f"{d}. {name} {y}",
+                f"{d:02d}. {name} {y}",
+                f"{d} {name} {y}",
+                f"{d}er {name} {y}",
+                f"{d} de {name} de {y}",
+                f"{name} {d}, {y}",
+            ]
+    return forms
+
+
+def day_is_named(day: date, text: str, vocab: Vocabulary) -> bool:
+    """Whether ``text`` (any case) writes ``day`` out: a day, not only its month or year."""
+    low = text.lower()
+    return str(day.year) in low and any(form in low for form in day_forms(day, vocab))
+
+
+def find_shown_date(
+    html: str, url: str | None, *, language: str | None = None, vocab: Vocabulary | None = None
+) -> datetime | date | None:
+    """The date htmldate finds on the (cleaned) page, ``None`` when it finds none.
+
+    Comments are no page's date. A first-of-the-month htmldate returns is taken only when
+    the page names that day: htmldate fills a missing day (a "February 2018", a ``/2018/02/``
+    path) and a missing month (a copyright year) with 1. dateparser, which htmldate's
+    free-text search calls, reads only the page's ``language`` (and English) and stops after
+    :data:`DATEPARSER_BUDGET_S` per page.
+    """
+    if "<!--" in html:
+        html = _COMMENT.sub(" ", html)
     try:
         # the cleaned page: scripts, related-story cards and footers no longer offer their dates
         # (measured on WCXB dev articles: 0.866 date accuracy against 0.852 on the raw page);
         # without extensive search (free-text dates) accuracy falls to 0.820, so the costly
         # free-text pass runs only when the structured pass finds nothing
-        found = find_date(html, url=url, original_date=True, extensive_search=False)
-        if not found:
-            found = find_date(html, url=url, original_date=True, extensive_search=True)
+        with _bounded_dateparser(language):
+            found = find_date(html, url=url, original_date=True, extensive_search=False)
+            if not found:
+                found = find_date(html, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
-    return parse_date(found) if found else None
+    value = parse_date(found) if found else None
+    if value is not None and _day(value).day == 1:
+        named = day_is_named(_day(value), f"{html} {url or ''}", vocab or load_vocabulary())
+        if not named:
+            return None
+    return value
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | None:
