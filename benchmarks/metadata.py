@@ -45,19 +45,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from wcxb import author_matches, date_matches, title_matches, warm_up_libraries
 
 import newsclean
 from newsclean._extract.dates import visible_forms
 from newsclean._options import DEFAULT_OPTIONS
 from newsclean._pipeline import run_pipeline
 from newsclean._vocab import load_vocabulary
+from wcxb import author_matches, date_matches, title_matches, warm_up_libraries
 
 HERE = Path(__file__).resolve().parent
 TOKENS = re.compile(r"\w+")
@@ -227,7 +226,7 @@ def _trafilatura(page: DevPage) -> dict[str, Any]:
 
     try:
         doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
-    except Exception as exc:  # noqa: BLE001 - the peer's failure is a missing value, not ours
+    except Exception as exc:
         print(f"trafilatura failed on {page.dataset}/{page.file_id}: {exc}", file=sys.stderr)
         doc = None
     if doc is None:
@@ -242,11 +241,19 @@ def _trafilatura(page: DevPage) -> dict[str, Any]:
     }
 
 
-def run(pages: list[DevPage], *, trafilatura: bool, errors: list[dict[str, Any]]) -> SetResult:
+def run(
+    pages: list[DevPage],
+    *,
+    trafilatura: bool,
+    errors: list[dict[str, Any]],
+    cache: dict[str, dict[str, Any]] | None = None,
+) -> SetResult:
     result = SetResult()
     vocab = load_vocabulary()
     labels = vocab.author_labels
-    crawl = max((d for d in (_day(p.date) for p in pages) if d), default=date.today())
+    crawl = max(
+        (d for d in (_day(p.date) for p in pages) if d), default=datetime.now(timezone.utc).date()
+    )
     for page in pages:
         result.pages += 1
         timings: dict[str, float] = {}
@@ -264,7 +271,13 @@ def run(pages: list[DevPage], *, trafilatura: bool, errors: list[dict[str, Any]]
         language = (article.language or "?")[:2].lower()
         tools = {"newsclean": ours}
         if trafilatura:
-            tools["trafilatura"] = _trafilatura(page)
+            key = f"{page.dataset}/{page.file_id}"
+            if cache is not None and key in cache:
+                tools["trafilatura"] = cache[key]
+            else:
+                tools["trafilatura"] = _trafilatura(page)
+                if cache is not None:
+                    cache[key] = tools["trafilatura"]
         for tool, values in tools.items():
             counts = result.by_tool.setdefault(tool, Counts())
             counts.add(page, values)
@@ -284,20 +297,20 @@ def run(pages: list[DevPage], *, trafilatura: bool, errors: list[dict[str, Any]]
                 result.provenance_ok.setdefault(name, Counter())[source] += score(
                     page, name, ours[name]
                 )
-        for name in ("title", "author", "date"):
-            if getattr(page, name) and not score(page, name, ours[name]):
-                errors.append(
-                    {
-                        "set": page.dataset,
-                        "id": page.file_id,
-                        "field": name,
-                        "truth": getattr(page, name),
-                        "ours": ours[name],
-                        "source": provenance.get({"author": "authors", "date": "published"}.get(
-                            name, name
-                        )),
-                    }
-                )
+        errors.extend(
+            {
+                "set": page.dataset,
+                "id": page.file_id,
+                "field": name,
+                "truth": getattr(page, name),
+                "ours": ours[name],
+                "source": provenance.get(
+                    {"author": "authors", "date": "published"}.get(name, name)
+                ),
+            }
+            for name in ("title", "author", "date")
+            if getattr(page, name) and not score(page, name, ours[name])
+        )
     return result
 
 
@@ -328,9 +341,9 @@ def report(results: dict[str, SetResult]) -> str:
     lines.append("| set | lang | title | author | date |")
     lines.append("|---|---|---|---|---|")
     for name, result in results.items():
-        for lang, tools in sorted(result.by_language.items(), key=lambda kv: -kv[1][
-            "newsclean"
-        ].total["title"]):
+        for lang, tools in sorted(
+            result.by_language.items(), key=lambda kv: -kv[1]["newsclean"].total["title"]
+        ):
             ours = tools["newsclean"]
             theirs = tools.get("trafilatura")
             cells = []
@@ -357,18 +370,29 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, default=None, help="pages per set")
     parser.add_argument("--no-trafilatura", action="store_true")
+    parser.add_argument(
+        "--traf-cache", type=Path, help="read/write trafilatura's values here (a JSON file)"
+    )
     parser.add_argument("--errors", type=Path, help="write newsclean's misses here (TSV)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
 
     warm_up_libraries()
+    cache = None
+    if args.traf_cache:
+        exists = args.traf_cache.exists()
+        cache = json.loads(args.traf_cache.read_text(encoding="utf-8")) if exists else {}
     errors: list[dict[str, Any]] = []
     results: dict[str, SetResult] = {}
     start = time.perf_counter()
-    for name, reader, root in (("wcxb-dev articles", read_wcxb, args.wcxb),
-                               ("traf-eval-dev", read_traf, args.traf)):
+    for name, reader, root in (
+        ("wcxb-dev articles", read_wcxb, args.wcxb),
+        ("traf-eval-dev", read_traf, args.traf),
+    ):
         pages = list(reader(root))[: args.limit]
-        results[name] = run(pages, trafilatura=not args.no_trafilatura, errors=errors)
+        results[name] = run(pages, trafilatura=not args.no_trafilatura, errors=errors, cache=cache)
+    if cache is not None and args.traf_cache:
+        args.traf_cache.write_text(json.dumps(cache), encoding="utf-8")
     table = report(results)
     print(f"newsclean {newsclean.__version__}; {time.perf_counter() - start:.0f} s\n")
     print(table)

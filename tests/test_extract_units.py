@@ -348,7 +348,7 @@ def test_date_is_visible_matches_a_full_scan():
     """Looking only around the year's occurrences finds what scanning every form finds."""
     import random
 
-    from newsclean._extract.dates import visible_forms, date_is_visible
+    from newsclean._extract.dates import date_is_visible, visible_forms
 
     rng = random.Random(7)
     words = ["news", "2024", "2023", "on", "august", "aug.", "25,", "25", "8/25/", "-08-25", "x"]

@@ -38,7 +38,7 @@ from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
 from newsclean._options import Options
-from newsclean._record import Article, make_article
+from newsclean._record import Article, Provenance, make_article
 from newsclean._text.normalize import normalize_blocks, normalize_text
 from newsclean._vocab import load_vocabulary, normalize_line
 
@@ -448,17 +448,18 @@ def run_pipeline(
                 dateline, dateline_date = found.place or None, found.date
                 agency = agency or found.agency
                 break
+    published_source = md.published_source
     if published is None and dateline_date is not None:
-        published = dateline_date
+        published, published_source = dateline_date, "dateline"
     clock.lap("normalize")
     if options.date_fallback and (
         published is None
         # a structured date the page never shows (a CMS's re-publish stamp) is weaker than
         # the date the page shows its readers: let htmldate look at the page
-        or (md.published is not None and not date_is_visible(md.published, page_text))
+        or (md.published is not None and not date_is_visible(md.published, page_text, vocab))
     ):
         # a date line above the story is the date the page shows; else htmldate looks
-        shown = normalized.shown_date
+        shown, shown_source = normalized.shown_date, "shown"
         if shown is None:
             region = _date_region(
                 tree, native.container if native is not None else None, speedups_module()
@@ -466,11 +467,13 @@ def run_pipeline(
             shown = find_shown_date(
                 region[:HTMLDATE_MAX_CHARS], url, language=md.language, vocab=vocab
             )
+            shown_source = "htmldate"
         if shown is not None and (published is None or _day(shown) != _day(published)):
-            published = shown
+            published, published_source = shown, shown_source
 
     clock.lap("dates")
     authors = md.authors or normalized.authors
+    authors_source = md.authors_source if md.authors else "byline"
     if agency and not md.authors:
         authors = [a for a in authors if a.casefold() != agency.casefold()]
 
@@ -500,6 +503,12 @@ def run_pipeline(
         text=body_text,
         word_count=_word_count(body_text),
         extractor=body.extractor,
+        provenance=Provenance(
+            title=md.title_source if md.title else None,
+            authors=authors_source if authors else None,
+            published=published_source if published is not None else None,
+            modified=md.modified_source if md.modified is not None else None,
+        ),
         warnings=tuple(dict.fromkeys(warnings)),
     )
     clock.lap("record")

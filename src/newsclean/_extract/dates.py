@@ -23,6 +23,7 @@ __all__ = [
     "date_is_visible",
     "day_is_named",
     "find_shown_date",
+    "local_wall_time",
     "parse_date",
     "strip_label",
     "visible_forms",
@@ -186,8 +187,8 @@ def _parse_words(text: str) -> datetime | None:
     return parsed
 
 
-# The longest form around its year: "september 30, " before it, "-09-30" after it.
-_BEFORE_YEAR = 16
+# The longest form around its year: "30 de septiembre de " before it, "-09-30" after it.
+_BEFORE_YEAR = 22
 _AFTER_YEAR = 4 + 6
 _MAX_YEAR_WINDOWS = 64
 
@@ -236,8 +237,9 @@ def visible_forms(day: date) -> list[str]:
     ]
 
 
-def date_is_visible(value: date, page_text: str) -> bool:
-    """Whether the page's text shows ``value`` in a common written form (English or numeric).
+def date_is_visible(value: date, page_text: str, vocab: Vocabulary | None = None) -> bool:
+    """Whether the page's text shows ``value`` in a common written form: English or numeric,
+    and with ``vocab`` in its languages' month names too (:func:`day_forms`).
 
     ``page_text`` may be in any case: only the few windows around the year's occurrences are
     lower-cased (lower-casing a whole page costs more than the search).
@@ -261,20 +263,56 @@ def date_is_visible(value: date, page_text: str) -> bool:
     # alone gives at least the characters lower-casing the page gives it (a few characters
     # lower-case to two), so each form around this year is found exactly as in the whole page
     text = ("\n".join(windows) if start < 0 else page_text).lower()
-    return any(form in text for form in visible_forms(day))
+    forms = visible_forms(day) if vocab is None else day_forms(day, vocab)
+    return any(form in text for form in forms)
+
+
+# How far a zone can move a wall clock from UTC (UTC-12 to UTC+14).
+_MAX_OFFSET = timedelta(hours=14)
+
+
+def local_wall_time(
+    value: datetime | date | None, others: list[datetime | date | None]
+) -> datetime | None:
+    """The same instant as a UTC ``value`` in the page's own zone, from another of its dates.
+
+    Another source giving the same instant with a non-zero offset gives the reader's wall
+    time with that offset. A naive time (a ``<time datetime="2023-11-08 23:30:59">``) that
+    differs from the UTC one by a whole quarter hour, at most 14 hours, is the wall time of
+    the zone that far from UTC. ``None`` when no other source tells.
+    """
+    if not isinstance(value, datetime) or value.utcoffset() != timedelta(0):
+        return None
+    for other in others:
+        if not isinstance(other, datetime):
+            continue
+        offset = other.utcoffset()
+        if offset is not None:
+            if offset and other == value:
+                return other
+            continue
+        shift = other - value.replace(tzinfo=None)
+        rest = shift % timedelta(minutes=15)
+        if shift and not rest and abs(shift) <= _MAX_OFFSET:
+            return other.replace(tzinfo=timezone(shift))
+    return None
 
 
 # HTML comments: a CMS's generator banner ("TYPO3 ... copyright 1998-2022"), a cache stamp
 # or a commented-out template hold dates no reader sees.
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
 # The languages htmldate's free-text search hands dateparser when the page's is unknown:
 # dateparser's detection across all its languages costs about 10 ms a string, a short list
 # under half a millisecond.
 _FALLBACK_LANGUAGES = DEFAULT_LANGUAGES
-# The most one page may spend in dateparser (htmldate's free-text search), in seconds; past
-# it the search goes on without dateparser (its own patterns still run).
-DATEPARSER_BUDGET_S = 0.003
-_PAGE_PARSER: ContextVar[tuple[Any, float] | None] = ContextVar("newsclean_dateparser", default=None)
+# What one page may spend in dateparser (htmldate's free-text search): this many strings,
+# within this many seconds. Past either the search goes on without dateparser (htmldate's
+# own patterns still run). A string costs about 0.3 ms in one or two languages; the count
+# keeps results the same whatever the machine's load, the time bounds a pathological page.
+DATEPARSER_MAX_STRINGS = 12
+DATEPARSER_BUDGET_S = 0.02
+_PAGE_PARSER: ContextVar[list[Any] | None] = ContextVar("newsclean_dateparser", default=None)
 
 
 class _NoParse:
@@ -288,7 +326,7 @@ class _NoParse:
 @lru_cache(maxsize=32)
 def _dateparser_for(languages: tuple[str, ...]) -> Any:
     """A dateparser parser as htmldate builds its own, for ``languages`` only."""
-    from dateparser import DateDataParser  # type: ignore[attr-defined]  # imported when needed
+    from dateparser import DateDataParser  # imported when first needed, as htmldate does
 
     return DateDataParser(
         languages=list(languages),
@@ -310,15 +348,18 @@ def _page_parser() -> Any:
     """
     current = _PAGE_PARSER.get()
     if current is None:
-        return _HTMLDATE_PARSER()
-    parser, deadline = current
-    return parser if perf_counter() < deadline else _NoParse()
+        return _HTMLDATE_PARSER() if _HTMLDATE_PARSER is not None else _NoParse()
+    parser, deadline, left = current
+    if left <= 0 or perf_counter() > deadline:
+        return _NoParse()
+    current[2] = left - 1
+    return parser
 
 
 _HTMLDATE_PARSER = getattr(htmldate_extractors, "get_external_parser", None)
 if _HTMLDATE_PARSER is not None:
     # htmldate looks the function up at each call: the page's parser replaces it
-    htmldate_extractors.get_external_parser = _page_parser  # type: ignore[attr-defined]
+    setattr(htmldate_extractors, "get_external_parser", _page_parser)  # noqa: B010
 
 
 def _languages(language: str | None) -> tuple[str, ...]:
@@ -335,7 +376,7 @@ def _bounded_dateparser(language: str | None) -> Iterator[None]:
         parser = _dateparser_for(_languages(language))
     except ValueError:  # a language dateparser does not know
         parser = _dateparser_for(_FALLBACK_LANGUAGES)
-    token = _PAGE_PARSER.set((parser, perf_counter() + DATEPARSER_BUDGET_S))
+    token = _PAGE_PARSER.set([parser, perf_counter() + DATEPARSER_BUDGET_S, DATEPARSER_MAX_STRINGS])
     try:
         yield
     finally:
@@ -368,15 +409,19 @@ def day_is_named(day: date, text: str, vocab: Vocabulary) -> bool:
 
 
 def find_shown_date(
-    html: str, url: str | None, *, language: str | None = None, vocab: Vocabulary | None = None
+    html: str,
+    url: str | None,
+    *,
+    language: str | None = None,
+    vocab: Vocabulary | None = None,
 ) -> datetime | date | None:
     """The date htmldate finds on the (cleaned) page, ``None`` when it finds none.
 
     Comments are no page's date. A first-of-the-month htmldate returns is taken only when
     the page names that day: htmldate fills a missing day (a "February 2018", a ``/2018/02/``
     path) and a missing month (a copyright year) with 1. dateparser, which htmldate's
-    free-text search calls, reads only the page's ``language`` (and English) and stops after
-    :data:`DATEPARSER_BUDGET_S` per page.
+    free-text search calls, reads only the page's ``language`` (and English), at most
+    :data:`DATEPARSER_MAX_STRINGS` strings within :data:`DATEPARSER_BUDGET_S` per page.
     """
     if "<!--" in html:
         html = _COMMENT.sub(" ", html)

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, css_listings, node_text
 from newsclean._extract.authors import split_authors
-from newsclean._extract.dates import parse_date
+from newsclean._extract.dates import local_wall_time, parse_date
 from newsclean._extract.jsonld import find_article_object, iter_jsonld_objects, parse_jsonld
 from newsclean._vocab import Vocabulary
 
@@ -154,7 +154,14 @@ class Metadata:
     page_type: str | None = None
     h1_texts: list[str] = field(default_factory=list)
     title_candidates: list[str] = field(default_factory=list)
+    title_sources: list[str] = field(default_factory=list)
+    """Where each title candidate came from (``Provenance`` labels), in the same order."""
     dateline_candidates: list[str] = field(default_factory=list)
+    # where title, authors, published and modified came from (see ``Provenance``)
+    title_source: str | None = None
+    authors_source: str | None = None
+    published_source: str | None = None
+    modified_source: str | None = None
 
 
 _LD_SELECTOR = 'script[type="application/ld+json"]'
@@ -579,32 +586,38 @@ def harvest_metadata(
 
     html_title = page.title
     candidates = [
-        _text_value(article.get("headline")),
-        _first(
-            meta,
-            (
-                "og:title",
-                "twitter:title",
-                "dc.title",
-                "parsely-title",
-                "sailthru.title",
-                "headline",
+        (_text_value(article.get("headline")), "jsonld"),
+        (
+            _first(
+                meta,
+                (
+                    "og:title",
+                    "twitter:title",
+                    "dc.title",
+                    "parsely-title",
+                    "sailthru.title",
+                    "headline",
+                ),
             ),
+            "meta",
         ),
-        html_title or None,
+        (html_title or None, "title"),
     ]
-    md.title_candidates = [c for c in candidates if c]
-    md.title = _choose_title(md)
+    md.title_candidates = [c for c, _ in candidates if c]
+    md.title_sources = [source for c, source in candidates if c]
+    md.title, md.title_source = _choose_title(md)
 
     md.description = _first(
         meta, ("og:description", "description", "twitter:description", "dc.description")
     ) or _text_value(article.get("description"))
 
     people = _jsonld_people(article.get("author")) if article else []
+    md.authors_source = "jsonld"
     if not people:
         raw = _first(meta, _AUTHOR_META)
         if raw and not _URL_LIKE.match(raw):
             people = [raw]
+        md.authors_source = "meta"
     authors: list[str] = []
     for raw in people:
         names, agency = split_authors(raw, vocab)
@@ -613,17 +626,33 @@ def harvest_metadata(
     if not authors:
         authors, agency = _byline_authors(page.bylines, page.byline_texts, vocab)
         md.agency = md.agency or agency
+        md.authors_source = "byline"
     md.authors = authors
+    if not authors:
+        md.authors_source = None
 
-    md.published = (
-        parse_date(_text_value(article.get("datePublished")))
-        or parse_date(_first(meta, _PUBLISHED_META))
-        or _time_published(page.times)
-        or parse_date(_text_value(article.get("dateCreated")))
+    dates: tuple[tuple[Callable[[], datetime | date | None], str], ...] = (
+        (lambda: parse_date(_text_value(article.get("datePublished"))), "jsonld"),
+        (lambda: parse_date(_first(meta, _PUBLISHED_META)), "meta"),
+        (lambda: _time_published(page.times), "time"),
+        (lambda: parse_date(_text_value(article.get("dateCreated"))), "jsonld"),
     )
-    md.modified = parse_date(_text_value(article.get("dateModified"))) or parse_date(
-        _first(meta, _MODIFIED_META)
+    for at, (read, source) in enumerate(dates):
+        if (value := read()) is not None:
+            md.published, md.published_source = value, source
+            # a UTC time another source gives in the page's own zone: the reader's time
+            local = local_wall_time(value, [other() for other, _ in dates[at + 1 : 3]])
+            if local is not None:
+                md.published = local
+            break
+    modified: tuple[tuple[Callable[[], datetime | date | None], str], ...] = (
+        (lambda: parse_date(_text_value(article.get("dateModified"))), "jsonld"),
+        (lambda: parse_date(_first(meta, _MODIFIED_META)), "meta"),
     )
+    for read, source in modified:
+        if (value := read()) is not None:
+            md.modified, md.modified_source = value, source
+            break
     md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
     tags = _keywords(article.get("keywords"))
     if not tags:
@@ -658,8 +687,9 @@ def harvest_metadata(
     return md
 
 
-def _choose_title(md: Metadata) -> str | None:
-    """The headline readers see: a page's only ``<h1>`` beats SEO titles in meta tags.
+def _choose_title(md: Metadata) -> tuple[str | None, str | None]:
+    """The headline readers see, and its source: a page's only ``<h1>`` beats SEO titles in
+    meta tags.
 
     Measured on WCXB dev articles: preferring a sole ``<h1>`` of 2-30 words matches the
     human-read title on 86% of pages, against 82% for meta titles first.
@@ -667,14 +697,14 @@ def _choose_title(md: Metadata) -> str | None:
     h1s = md.h1_texts
     sole_h1 = len(h1s) == 1 and 2 <= len(h1s[0].split()) <= 30
     if sole_h1 and (not md.site_name or h1s[0].casefold() != md.site_name.casefold()):
-        return h1s[0]
+        return h1s[0], "h1"
     for candidate in md.title_candidates:
         folded = " ".join(candidate.split()).casefold()
         for h1 in h1s:
             if h1.casefold() == folded:
-                return h1
-    for candidate in md.title_candidates:
+                return h1, "h1"
+    for candidate, source in zip(md.title_candidates, md.title_sources, strict=True):
         cleaned = _clean_title(candidate, site_name=md.site_name, h1_texts=h1s)
         if cleaned:
-            return cleaned
-    return h1s[0] if h1s else None
+            return cleaned, "h1" if cleaned in h1s else source
+    return (h1s[0], "h1") if h1s else (None, None)
