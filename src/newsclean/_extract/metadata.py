@@ -14,10 +14,10 @@ from datetime import date, datetime
 from functools import partial
 from types import ModuleType
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, css_listings, node_text
-from newsclean._extract.authors import split_authors
+from newsclean._extract.authors import looks_like_person, split_authors
 from newsclean._extract.dates import local_wall_time, parse_date
 from newsclean._extract.jsonld import find_article_object, iter_jsonld_objects, parse_jsonld
 from newsclean._vocab import Vocabulary
@@ -458,6 +458,40 @@ def _clean_title(raw: str, *, site_name: str | None, h1_texts: list[str]) -> str
     return title
 
 
+# A name that is a company's or a site's: a legal form, or a domain name.
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|se|e\.\s?v|inc|ltd|llc|plc|s\.?a|sarl|srl|co\.?\s?kg|corp(?:oration)?|"
+    r"media|verlag|news|zeitung|magazin|magazine|online|times|post|journal)\b\.?"
+    r"|\w\.(?:com|de|at|ch|org|net|fr|es|it|co\.uk|uk|eu|io)\b",
+    re.IGNORECASE,
+)
+
+
+def _organisation_names(site_name: str | None, publisher: Any, url: str | None) -> set[str]:
+    """The page's site and publisher names, and its host's name, case-folded and squeezed."""
+    names = {_squeeze(site_name or ""), _squeeze(_text_value(publisher) or "")}
+    host = urlsplit(url).hostname if url else None
+    if host:
+        parts = host.removeprefix("www.").split(".")
+        names.update((_squeeze(host.removeprefix("www.")), _squeeze(parts[0])))
+    names.discard("")
+    return names
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _is_organisation(name: str, organisations: set[str]) -> bool:
+    """Whether an author is the site or its publisher rather than a person."""
+    squeezed = _squeeze(name)
+    if not squeezed:
+        return False
+    if any(squeezed == org or (len(org) >= 4 and org in squeezed) for org in organisations):
+        return True
+    return bool(_ORGANISATION.search(name))
+
+
 def _byline_authors(
     bylines: Iterable[_Candidate], byline_texts: Iterable[_Candidate], vocab: Vocabulary
 ) -> tuple[list[str], str | None]:
@@ -623,6 +657,16 @@ def harvest_metadata(
         names, agency = split_authors(raw, vocab)
         md.agency = md.agency or agency
         authors.extend(n for n in names if n not in authors)
+    organisations = _organisation_names(md.site_name, publisher, url)
+    if authors and all(_is_organisation(a, organisations) for a in authors):
+        # the publisher named as author: a person the page's byline names is the author
+        named, agency = _byline_authors(page.bylines, page.byline_texts, vocab)
+        people_named = [
+            n for n in named if looks_like_person(n) and not _is_organisation(n, organisations)
+        ]
+        if people_named:
+            authors, md.authors_source = people_named, "byline"
+            md.agency = md.agency or agency
     if not authors:
         authors, agency = _byline_authors(page.bylines, page.byline_texts, vocab)
         md.agency = md.agency or agency
