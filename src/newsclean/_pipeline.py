@@ -365,6 +365,10 @@ def run_pipeline(
         decoded = decode_html(maybe_gunzip(html), content_type=content_type)
         if decoded.source == "detected":
             warnings.append(f"charset guessed as {decoded.encoding}")
+        if decoded.overridden:
+            warnings.append(
+                f"decoded as UTF-8, not the declared {decoded.overridden}: the bytes are UTF-8"
+            )
         if decoded.replaced:
             warnings.append("undecodable bytes replaced")
         text = decoded.text

@@ -731,6 +731,46 @@ def harvest_metadata(
     return md
 
 
+def _is_logo(h1: str, md: Metadata) -> bool:
+    """Whether a page's only ``<h1>`` is the site's name: the site name, or an affix of the
+    ``<title>`` ("Headline | Antoyo's Blog") that another source's headline leaves out."""
+    folded = " ".join(h1.split()).casefold()
+    if md.site_name and folded == " ".join(md.site_name.split()).casefold():
+        return True
+    for candidate in md.title_candidates:
+        parts = [p.casefold() for p in _TITLE_SPLIT.split(" ".join(candidate.split()))]
+        if len(parts) > 1 and folded in parts[1:] + parts[:1] and folded != max(parts, key=len):
+            return any(folded not in c.casefold() for c in md.title_candidates)
+    return False
+
+
+# A headline inside the <h1> with a kicker before it: at least this many words, and this
+# share of the <h1>.
+_INNER_MIN_WORDS = 3
+_INNER_MIN_SHARE = 0.4
+
+
+def _headline_inside(h1: str, md: Metadata) -> str | None:
+    """The headline another source gives, when the ``<h1>`` is it with a kicker before it
+    ("Immobilienkrise Rene Benko-Firma in Sorge"); ``None`` otherwise."""
+    text = " ".join(h1.split())
+    folded = text.casefold()
+    for candidate in md.title_candidates:
+        key = " ".join(candidate.split()).casefold().rstrip(" .")
+        if (
+            key == folded
+            or len(key.split()) < _INNER_MIN_WORDS
+            or len(key) < _INNER_MIN_SHARE * len(folded)
+        ):
+            continue
+        if folded.endswith(key) and not folded[-len(key) - 1].isalnum():
+            kicker = text[: -len(key)].rstrip()
+            # "The 2024 Awards: The Best ..." is one headline; "Kicker : Headline" is not
+            if len(kicker) > 3 and not (kicker.endswith(":") and not kicker.endswith(" :")):
+                return text[-len(key) :]
+    return None
+
+
 def _choose_title(md: Metadata) -> tuple[str | None, str | None]:
     """The headline readers see, and its source: a page's only ``<h1>`` beats SEO titles in
     meta tags.
@@ -740,7 +780,16 @@ def _choose_title(md: Metadata) -> tuple[str | None, str | None]:
     """
     h1s = md.h1_texts
     sole_h1 = len(h1s) == 1 and 2 <= len(h1s[0].split()) <= 30
-    if sole_h1 and (not md.site_name or h1s[0].casefold() != md.site_name.casefold()):
+    if sole_h1 and _is_logo(h1s[0], md):
+        # the site's name set as the page's <h1>: the headline is in the other sources
+        for candidate, source in zip(md.title_candidates, md.title_sources, strict=True):
+            cleaned = _clean_title(candidate, site_name=h1s[0], h1_texts=[])
+            if cleaned and cleaned.casefold() != h1s[0].casefold():
+                return cleaned, source
+    elif sole_h1:
+        inner = _headline_inside(h1s[0], md)
+        if inner is not None:
+            return inner, "h1"
         return h1s[0], "h1"
     for candidate in md.title_candidates:
         folded = " ".join(candidate.split()).casefold()
