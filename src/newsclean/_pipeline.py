@@ -33,7 +33,7 @@ from newsclean._extract.body import (
     text_length,
 )
 from newsclean._extract.boilerplate import DomPass, VocabularyPruner
-from newsclean._extract.dates import date_is_visible, find_shown_date
+from newsclean._extract.dates import date_is_visible, date_near_headline, find_shown_date
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
@@ -398,7 +398,7 @@ def run_pipeline(
     # stage removes headers and bylines, and only when the answer can matter
     dom = DomPass(tree, speedups=speedups_module())
     page_text = ""
-    if options.date_fallback and md.published is not None and tree.body is not None:
+    if options.date_fallback and tree.body is not None:
         page_text = tree.body.text(separator=" ")
     native_mode = options.extractor != "trafilatura"
     report = dom.strip(vocab, include_comments=options.include_comments, vocabulary=not native_mode)
@@ -464,6 +464,12 @@ def run_pipeline(
     ):
         # a date line above the story is the date the page shows; else htmldate looks
         shown, shown_source = normalized.shown_date, "shown"
+        if shown is None and published is None:
+            # no structured date: one the page shows by its headline beats htmldate's search
+            # (measured: +0.012 on WCXB dev articles, +0.006 on traf-eval-dev; also used
+            # where a structured date is not shown, it cost WCXB 0.010)
+            headline = md.h1_texts[0] if md.h1_texts else md.title
+            shown = date_near_headline(page_text, headline, vocab, language=md.language)
         if shown is None:
             region = _date_region(
                 tree, native.container if native is not None else None, speedups_module()

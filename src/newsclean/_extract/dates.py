@@ -21,6 +21,7 @@ __all__ = [
     "BY_TAIL",
     "date_in_line",
     "date_is_visible",
+    "date_near_headline",
     "day_is_named",
     "find_shown_date",
     "local_wall_time",
@@ -296,6 +297,74 @@ def local_wall_time(
         if shift and not rest and abs(shift) <= _MAX_OFFSET:
             return other.replace(tzinfo=timezone(shift))
     return None
+
+
+# Where a date the page shows under (or over) its headline sits: this many characters after
+# the headline's start, or before it.
+HEADLINE_AFTER_CHARS = 400
+HEADLINE_BEFORE_CHARS = 150
+_NUMERIC_DAY = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2})(?!\d)"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2})(?!\d)"
+    r"|(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y3>(?:19|20)\d{2})(?!\d)"
+)
+_YEAR_AFTER = re.compile(r"[,.]?\s*(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
+
+
+def _dates_in(text: str, vocab: Vocabulary, *, day_first: bool) -> Iterator[tuple[int, date]]:
+    """The complete dates written in ``text`` (day, month and year), with where they start."""
+    found: list[tuple[int, date]] = []
+    for match in _NUMERIC_DAY.finditer(text):
+        if match["d"]:
+            parts = (match["y"], match["m"], match["d"])
+        elif match["y2"]:
+            parts = (match["y2"], match["m2"], match["d2"])
+        else:
+            first, second = (match["b"], match["a"]) if day_first else (match["a"], match["b"])
+            parts = (match["y3"], second, first)
+        try:
+            found.append((match.start(), date(int(parts[0]), int(parts[1]), int(parts[2]))))
+        except ValueError:
+            continue
+    for match in vocab.month_pattern.finditer(text):
+        day = match["day1"] or match["day2"]
+        year = _YEAR_AFTER.match(text, match.end())
+        if day is None or year is None:
+            continue
+        try:
+            month = vocab.months[match["month"].casefold().rstrip(".")]
+            found.append((match.start(), date(int(year["y"]), month, int(day))))
+        except (KeyError, ValueError):
+            continue
+    yield from sorted(found)
+
+
+def date_near_headline(
+    page_text: str, headline: str | None, vocab: Vocabulary, *, language: str | None = None
+) -> date | None:
+    """The date the page shows by its headline: the first written date in the lines under
+    it ("06.12.2022", "By Jane Doe | March 5, 2025"), else the last one just over it.
+
+    ``page_text`` is the page's text in reading order; ``None`` when the headline is not in
+    it or no complete date is near it. Slashed dates read month first on English pages.
+    """
+    if not headline or not page_text:
+        return None
+    words = headline.split()[:8]
+    found = re.search(r"\s+".join(map(re.escape, words)), page_text) if words else None
+    if found is None:
+        return None
+    at = found.start()
+    day_first = not (language or "en").casefold().startswith("en")
+    # the page's text keeps the markup's runs of spaces: squeeze the windows only
+    after = " ".join(page_text[at : at + 4 * HEADLINE_AFTER_CHARS].split())[:HEADLINE_AFTER_CHARS]
+    for _, value in _dates_in(after, vocab, day_first=day_first):
+        if _in_range(value):
+            return value
+    before = " ".join(page_text[max(0, at - 4 * HEADLINE_BEFORE_CHARS) : at].split())
+    before = before[-HEADLINE_BEFORE_CHARS:]
+    shown = [v for _, v in _dates_in(before, vocab, day_first=day_first) if _in_range(v)]
+    return shown[-1] if shown else None
 
 
 # HTML comments: a CMS's generator banner ("TYPO3 ... copyright 1998-2022"), a cache stamp
