@@ -52,13 +52,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import newsclean
-from newsclean._extract.dates import visible_forms
+from newsclean._extract.dates import day_forms
 from newsclean._options import DEFAULT_OPTIONS
 from newsclean._pipeline import run_pipeline
 from newsclean._vocab import load_vocabulary
 from wcxb import author_matches, date_matches, title_matches, warm_up_libraries
 
 HERE = Path(__file__).resolve().parent
+VOCAB = load_vocabulary()
 TOKENS = re.compile(r"\w+")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FIELDS = ("title", "author", "author~", "date", "site")
@@ -156,14 +157,10 @@ def _day(value: str | None) -> date | None:
 
 
 def _forms(day: date) -> list[str]:
+    """The written forms of a day the detectors look for: the library's own (English,
+    numeric and the vocabulary's month names) and a few more numeric ones."""
     y, m, d = day.year, day.month, day.day
-    return [
-        *visible_forms(day),
-        f"{y}{m:02d}{d:02d}",
-        f"{y}/{m}/{d}",
-        f"{y}-{m}-{d}",
-        f"{y}年{m}月{d}日",
-    ]
+    return [*day_forms(day, VOCAB), f"{y}{m:02d}{d:02d}", f"{y}年{m}月{d}日"]
 
 
 def fabrications(

@@ -319,8 +319,13 @@ _NUMERIC_DAY = re.compile(
 _YEAR_AFTER = re.compile(r"[,.]?\s*(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
 
 
-def _dates_in(text: str, vocab: Vocabulary, *, day_first: bool) -> Iterator[tuple[int, date]]:
-    """The complete dates written in ``text`` (day, month and year), with where they start."""
+def _dates_in(
+    text: str, vocab: Vocabulary, *, day_first: bool | None
+) -> Iterator[tuple[int, date]]:
+    """The complete dates written in ``text`` (day, month and year), with where they start.
+
+    Slashed dates read day first when ``day_first``, month first when false; when it is
+    ``None`` only those whose numbers tell ("25/4/2025", "4/25/2025") count."""
     found: list[tuple[int, date]] = []
     for match in _NUMERIC_DAY.finditer(text):
         if match["d"]:
@@ -328,8 +333,11 @@ def _dates_in(text: str, vocab: Vocabulary, *, day_first: bool) -> Iterator[tupl
         elif match["y2"]:
             parts = (match["y2"], match["m2"], match["d2"])
         else:
-            first, second = (match["b"], match["a"]) if day_first else (match["a"], match["b"])
-            parts = (match["y3"], second, first)
+            a, b = int(match["a"]), int(match["b"])
+            if day_first is None and a <= 12 and b <= 12 and a != b:
+                continue  # "4/5/2025" on a page that does not say which it means
+            first = a > 12 if day_first is None else day_first
+            parts = (match["y3"], str(b if first else a), str(a if first else b))
         try:
             found.append((match.start(), date(int(parts[0]), int(parts[1]), int(parts[2]))))
         except ValueError:
@@ -347,6 +355,15 @@ def _dates_in(text: str, vocab: Vocabulary, *, day_first: bool) -> Iterator[tupl
     yield from sorted(found)
 
 
+def _day_first(language: str | None) -> bool | None:
+    """How a page in ``language`` writes "4/5/2025": month first in US English, day first
+    elsewhere; ``None`` for English of no stated region, or no language at all."""
+    tag = (language or "").replace("_", "-").casefold()
+    if not tag or tag == "en":
+        return None
+    return tag != "en-us"
+
+
 def date_near_headline(
     page_text: str, headline: str | None, vocab: Vocabulary, *, language: str | None = None
 ) -> date | None:
@@ -354,7 +371,8 @@ def date_near_headline(
     it ("06.12.2022", "By Jane Doe | March 5, 2025"), else the last one just over it.
 
     ``page_text`` is the page's text in reading order; ``None`` when the headline is not in
-    it or no complete date is near it. Slashed dates read month first on English pages.
+    it or no complete date is near it. Slashed dates read month first on US English pages,
+    day first on others, and only when their numbers tell on pages of no stated region.
     """
     if not headline or not page_text:
         return None
@@ -363,7 +381,7 @@ def date_near_headline(
     if found is None:
         return None
     at = found.start()
-    day_first = not (language or "en").casefold().startswith("en")
+    day_first = _day_first(language)
     # the page's text keeps the markup's runs of spaces: squeeze the windows only
     after = " ".join(page_text[at : at + 4 * HEADLINE_AFTER_CHARS].split())[:HEADLINE_AFTER_CHARS]
     for _, value in _dates_in(after, vocab, day_first=day_first):

@@ -639,7 +639,7 @@ def harvest_metadata(
     ]
     md.title_candidates = [c for c, _ in candidates if c]
     md.title_sources = [source for c, source in candidates if c]
-    md.title, md.title_source = _choose_title(md)
+    md.title, md.title_source = _choose_title(md, url)
 
     md.description = _first(
         meta, ("og:description", "description", "twitter:description", "dc.description")
@@ -731,6 +731,19 @@ def harvest_metadata(
     return md
 
 
+def _host_part(title: str, url: str | None) -> str | None:
+    """The part of a ``<title>`` that is the site's name by its host ("Le Petit Jardinier ::
+    ..." on lepetitjardinier.fr), for pages that name no site otherwise."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    label = _squeeze(host.removeprefix("www.").split(".")[0])
+    parts = _TITLE_SPLIT.split(" ".join(title.split()))
+    if len(label) < 4 or len(parts) < 2:
+        return None
+    return next((p for p in parts if _squeeze(p) == label), None)
+
+
 def _is_logo(h1: str, md: Metadata) -> bool:
     """Whether a page's only ``<h1>`` is the site's name: the site name, or an affix of the
     ``<title>`` ("Headline | Antoyo's Blog") that another source's headline leaves out."""
@@ -771,7 +784,7 @@ def _headline_inside(h1: str, md: Metadata) -> str | None:
     return None
 
 
-def _choose_title(md: Metadata) -> tuple[str | None, str | None]:
+def _choose_title(md: Metadata, url: str | None = None) -> tuple[str | None, str | None]:
     """The headline readers see, and its source: a page's only ``<h1>`` beats SEO titles in
     meta tags.
 
@@ -797,7 +810,8 @@ def _choose_title(md: Metadata) -> tuple[str | None, str | None]:
             if h1.casefold() == folded:
                 return h1, "h1"
     for candidate, source in zip(md.title_candidates, md.title_sources, strict=True):
-        cleaned = _clean_title(candidate, site_name=md.site_name, h1_texts=h1s)
+        site = md.site_name or _host_part(candidate, url)
+        cleaned = _clean_title(candidate, site_name=site, h1_texts=h1s)
         if cleaned:
             return cleaned, "h1" if cleaned in h1s else source
     return (h1s[0], "h1") if h1s else (None, None)
