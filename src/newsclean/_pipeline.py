@@ -32,6 +32,7 @@ from datetime import date, datetime
 from time import perf_counter
 
 from newsclean._decode import decode_html, maybe_gunzip
+from newsclean._dedupe.minhash import fingerprint
 from newsclean._dom import (
     MANY_CONTAINER_TAGS,
     LexborHTMLParser,
@@ -481,6 +482,7 @@ def _8_record(page: _Page) -> Article:
         image=md.image,
         blocks=blocks,
         text=body_text,
+        fingerprint=fingerprint(body_text),
         word_count=_word_count(body_text),
         extractor=page.body.extractor,
         provenance=Provenance(
