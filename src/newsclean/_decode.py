@@ -80,6 +80,8 @@ class Decoded:
     encoding: str
     source: EncodingSource
     replaced: bool = False
+    overridden: str | None = None
+    """The charset the header or ``<meta>`` declared, when the bytes proved it wrong."""
 
 
 def maybe_gunzip(data: bytes, *, max_bytes: int | None = None) -> bytes:
@@ -161,10 +163,12 @@ def decode_html(
     if content_type:
         header_encoding = http_content_type_encoding(content_type)
         if header_encoding is not None:
-            return _decode_with(data, header_encoding, "header")
+            return _utf8_if_proven(data, header_encoding) or _decode_with(
+                data, header_encoding, "header"
+            )
     meta_encoding = html_body_declared_encoding(data)
     if meta_encoding is not None:
-        return _decode_with(data, meta_encoding, "meta")
+        return _utf8_if_proven(data, meta_encoding) or _decode_with(data, meta_encoding, "meta")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "default")
     except UnicodeDecodeError:
@@ -188,6 +192,24 @@ def _usable_codec(encoding: str) -> bool:
     except (LookupError, TypeError, ValueError):
         return False
     return name not in _NOT_DOCUMENT_CODECS
+
+
+def _utf8_if_proven(data: bytes, declared: str) -> Decoded | None:
+    """The page as UTF-8 when it declares another charset but its bytes prove UTF-8.
+
+    Bytes that hold multibyte sequences and decode as UTF-8 without error are UTF-8: a
+    legacy-encoded page (gb2312, cp1252, ...) is almost never valid UTF-8 once it has a
+    non-ASCII character. Saved crawls often re-encode pages and keep the old declaration.
+    """
+    if data.isascii():
+        return None
+    try:
+        if codecs.lookup(declared).name == "utf-8":
+            return None
+        text = data.decode("utf-8")
+    except (LookupError, UnicodeDecodeError):  # an unknown declaration is no proof either way
+        return None
+    return Decoded(text, "utf-8", "default", overridden=declared)
 
 
 def _decode_with(data: bytes, encoding: str, source: EncodingSource) -> Decoded:
