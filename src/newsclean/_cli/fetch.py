@@ -121,32 +121,38 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean fetch: {exc}", file=sys.stderr)
         return 2
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    target = str(args.output) if args.output else "standard output"
     counts = {"urls": len(urls), "records": 0, "errors": 0}
     try:
-        with Fetcher(options=options) as fetcher:
-            entries = {}
-            if _discover.wanted(args):  # feeds and sitemaps, through the same fetcher
-                try:
-                    found, failed = _discover.discover_urls(args, fetcher)
-                except NewscleanError as exc:
-                    print(f"newsclean fetch: {exc}", file=sys.stderr)
-                    return 2
-                entries = found.by_url()
-                urls = _discover.merge_urls(urls, found)
-                counts.update(urls=len(urls), discovered=len(found.entries))
-                for row in failed:
-                    counts["errors"] += 1
-                    out.write(row.model_dump_json() + "\n")
-            with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
-                for result in iter_results(urls, options, fetcher=fetcher):
-                    row = _discover.fill_result(result, entries)
-                    counts["records" if row.ok else "errors"] += 1
-                    out.write(row.model_dump_json() + "\n")
-                    out.flush()
-                    bar.update(1)
-    finally:
-        if args.output:
-            out.close()
+        out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            with Fetcher(options=options) as fetcher:
+                entries = {}
+                if _discover.wanted(args):  # feeds and sitemaps, through the same fetcher
+                    try:
+                        found, failed = _discover.discover_urls(args, fetcher)
+                    except NewscleanError as exc:
+                        print(f"newsclean fetch: {exc}", file=sys.stderr)
+                        return 2
+                    entries = found.by_url()
+                    urls = _discover.merge_urls(urls, found)
+                    counts.update(urls=len(urls), discovered=len(found.entries))
+                    for row in failed:
+                        counts["errors"] += 1
+                        out.write(row.model_dump_json() + "\n")
+                with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
+                    for result in iter_results(urls, options, fetcher=fetcher):
+                        row = _discover.fill_result(result, entries)
+                        counts["records" if row.ok else "errors"] += 1
+                        out.write(row.model_dump_json() + "\n")
+                        out.flush()
+                        bar.update(1)
+        finally:
+            if args.output:
+                out.close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"newsclean fetch: error: cannot write {target}: {reason}", file=sys.stderr)
+        return 3
     print(json.dumps(counts), file=sys.stderr)
     return 0 if counts["errors"] == 0 else 1
