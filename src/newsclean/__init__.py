@@ -16,6 +16,7 @@ from newsclean._errors import (
     ConnectError,
     DecodeError,
     DisallowedAddress,
+    DiscoveryError,
     FetchError,
     FetchTimeout,
     NewscleanError,
@@ -29,6 +30,7 @@ from newsclean._errors import (
     TooManyRedirects,
 )
 from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+from newsclean._fetch.discover import Discovered, Discovery, discover
 from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.sync import Fetcher, fetch, scrape
@@ -54,6 +56,9 @@ __all__ = [
     "DedupeIndex",
     "DedupeMatch",
     "DisallowedAddress",
+    "Discovered",
+    "Discovery",
+    "DiscoveryError",
     "ErrorInfo",
     "FetchError",
     "FetchLimits",
@@ -87,6 +92,7 @@ __all__ = [
     "clean_text",
     "decode_html",
     "dedupe",
+    "discover",
     "fetch",
     "fingerprint",
     "scrape",
