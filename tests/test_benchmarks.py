@@ -195,3 +195,22 @@ def test_replace_section_keeps_the_rest() -> None:
     assert appended == "# Results\n\n## Batch\n\nb\n\n## Speed\n\nt\n"
     last = speed.replace_section("# R\n\n## Speed\n\nold\n", "Speed", "t")
     assert last == "# R\n\n## Speed\n\nt\n"
+
+
+def test_sitemap_parsers_end_to_end() -> None:
+    done = _run("sitemap_parsers.py", "--urls", "300", "--repeat", "1", "--no-write")
+    assert done.returncode == 0, done.stderr
+    assert "| newsclean (lxml iterparse) | 300 | 300 |" in done.stdout
+    assert "| ultimate-sitemap-parser | 300 | 300 |" in done.stdout
+
+
+def test_scrapy_cost_end_to_end() -> None:
+    done = _run(
+        "scrapy_cost.py", "--pages", "20", "--rounds", "1", "--modes", "raw", "newsclean",
+        "--no-write",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "| crawl | items/s | seconds |" in done.stdout
+    assert "| raw |" in done.stdout
+    assert "| newsclean |" in done.stdout
+    assert "| clean_html | 20 |" in done.stdout

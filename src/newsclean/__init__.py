@@ -11,10 +11,12 @@ import contextlib
 from newsclean._api import clean_html, clean_text
 from newsclean._batch.engine import clean_files, clean_many
 from newsclean._decode import decode_html
+from newsclean._dedupe import DedupeIndex, DedupeMatch, dedupe, fingerprint, similarity
 from newsclean._errors import (
     ConnectError,
     DecodeError,
     DisallowedAddress,
+    DiscoveryError,
     FetchError,
     FetchTimeout,
     NewscleanError,
@@ -28,6 +30,7 @@ from newsclean._errors import (
     TooManyRedirects,
 )
 from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+from newsclean._fetch.discover import Discovered, Discovery, discover
 from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.sync import Fetcher, fetch, scrape
@@ -50,7 +53,12 @@ __all__ = [
     "Block",
     "ConnectError",
     "DecodeError",
+    "DedupeIndex",
+    "DedupeMatch",
     "DisallowedAddress",
+    "Discovered",
+    "Discovery",
+    "DiscoveryError",
     "ErrorInfo",
     "FetchError",
     "FetchLimits",
@@ -83,8 +91,12 @@ __all__ = [
     "clean_many",
     "clean_text",
     "decode_html",
+    "dedupe",
+    "discover",
     "fetch",
+    "fingerprint",
     "scrape",
+    "similarity",
 ]
 
 # Public objects claim the public module, as httpx does, so reprs and docs say

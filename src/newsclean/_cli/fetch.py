@@ -16,6 +16,7 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from newsclean._api import clean_html
+from newsclean._cli import discover as _discover
 from newsclean._errors import FetchError, NewscleanError
 from newsclean._fetch.options import DEFAULT_USER_AGENT, FetchLimits, FetchOptions, RetryPolicy
 from newsclean._fetch.page import FetchResult
@@ -52,6 +53,7 @@ def register(subparsers: Any) -> None:
         default="auto",
         help="progress bar on stderr (auto: when stderr is a terminal)",
     )
+    _discover.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -94,16 +96,24 @@ def _error_info(stage: str, exc: Exception) -> ErrorInfo:
     return ErrorInfo(stage=stage, kind=type(exc).__name__, message=str(exc))
 
 
-def iter_results(urls: list[str], options: FetchOptions) -> Iterator[Result]:
-    with Fetcher(options=options) as fetcher:
-        for fetched in fetcher.fetch_many(urls):
-            yield to_result(fetched)
+def iter_results(
+    urls: list[str], options: FetchOptions, *, fetcher: Fetcher | None = None
+) -> Iterator[Result]:
+    if fetcher is None:
+        with Fetcher(options=options) as own:
+            yield from iter_results(urls, options, fetcher=own)
+        return
+    for fetched in fetcher.fetch_many(urls):
+        yield to_result(fetched)
 
 
 def run(args: argparse.Namespace) -> int:
     urls = read_urls(args)
-    if not urls:
-        print("newsclean fetch: no URLs given (pass URLs or -i FILE)", file=sys.stderr)
+    if not urls and not _discover.wanted(args):
+        print(
+            "newsclean fetch: no URLs given (pass URLs, -i FILE, --feed or --sitemap)",
+            file=sys.stderr,
+        )
         return 2
     try:
         options = build_options(args)
@@ -111,17 +121,38 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean fetch: {exc}", file=sys.stderr)
         return 2
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    target = str(args.output) if args.output else "standard output"
     counts = {"urls": len(urls), "records": 0, "errors": 0}
     try:
-        with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
-            for result in iter_results(urls, options):
-                counts["records" if result.ok else "errors"] += 1
-                out.write(result.model_dump_json() + "\n")
-                out.flush()
-                bar.update(1)
-    finally:
-        if args.output:
-            out.close()
+        out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            with Fetcher(options=options) as fetcher:
+                entries = {}
+                if _discover.wanted(args):  # feeds and sitemaps, through the same fetcher
+                    try:
+                        found, failed = _discover.discover_urls(args, fetcher)
+                    except NewscleanError as exc:
+                        print(f"newsclean fetch: {exc}", file=sys.stderr)
+                        return 2
+                    entries = found.by_url()
+                    urls = _discover.merge_urls(urls, found)
+                    counts.update(urls=len(urls), discovered=len(found.entries))
+                    for row in failed:
+                        counts["errors"] += 1
+                        out.write(row.model_dump_json() + "\n")
+                with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
+                    for result in iter_results(urls, options, fetcher=fetcher):
+                        row = _discover.fill_result(result, entries)
+                        counts["records" if row.ok else "errors"] += 1
+                        out.write(row.model_dump_json() + "\n")
+                        out.flush()
+                        bar.update(1)
+        finally:
+            if args.output:
+                out.close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"newsclean fetch: error: cannot write {target}: {reason}", file=sys.stderr)
+        return 3
     print(json.dumps(counts), file=sys.stderr)
     return 0 if counts["errors"] == 0 else 1
