@@ -150,6 +150,13 @@ TRICKY = {
     "<div class='recommended-for-you'>Picks</div><div class='recommend:x'>Odd</div>"
     "<div class='über related'>Unicode</div><div class='skip-link'>Skip</div><div "
     f"class='sidebar-content article'><p>{STORY}</p></div><p>{STORY}</p></div>",
+    "linked data table": f"<article><p>{STORY}</p><table>"
+    + "".join(
+        f"<tr><td><a href=/p{i}>Person {i}</a></td><td><a href=/r{i}>Report {i}</a></td>"
+        f"<td>{i}</td></tr>"
+        for i in range(6)
+    )
+    + f"</table><p>{STORY}</p></article>",
     "math and svg": f"<article><p>{STORY} <math><mi>x</mi><mo>=</mo><mn>1</mn></math></p>"
     f"<p>{STORY}</p></article>",
 }

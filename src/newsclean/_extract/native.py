@@ -1009,7 +1009,11 @@ def extract_native(
     with the summary, is not anchored to the page's own story. Its confidence drops below the
     second-opinion threshold, and a listing loses to an anchored article reading.
     """
-    stats = _Stats(pruner, fast=_SPEEDUPS is not None)
+    # The C writer does not know the data-table rule (_Writer._pruned: a grid whose cells
+    # hold links is data), so a page with a linked table cell takes the Python walks, which
+    # are the reference. This goes with the facts-only reader (issue 15).
+    fast = _SPEEDUPS is not None and root.css_first("table a") is None
+    stats = _Stats(pruner, fast=fast)
     page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
