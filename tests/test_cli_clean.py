@@ -154,7 +154,10 @@ def test_markdown_files_into_a_directory(tmp_path):
         "section-3/page-00003.md",
     ]
     assert (out / "section-0/page-00000.md").read_text().startswith("# Story 0")
-    assert len(read_rows(out / "_index.jsonl")) == 4
+    index = read_rows(out / "_index.jsonl")
+    assert len(index) == 4
+    # the index carries each body's fingerprint, as every other output format does
+    assert all(row["fingerprint"].startswith("mh1:") for row in index)
 
 
 def test_one_text_file_and_text_to_stdout(tmp_path, capsys):

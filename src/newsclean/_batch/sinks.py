@@ -279,8 +279,9 @@ class StdoutSink:
 class DirSink:
     """One Markdown or text file per page under a directory, plus ``_index.jsonl``.
 
-    The index has one line per input (``source``, ``file``, ``error``): it accounts for error
-    rows, which have no file, and it is the journal that ``--resume`` reads.
+    The index has one line per input (``source``, ``file``, ``error``, and the body's
+    ``fingerprint``, as in every other format): it accounts for error rows, which have no
+    file, and it is the journal that ``--resume`` reads.
     """
 
     def __init__(
@@ -327,7 +328,12 @@ class DirSink:
             temporary.write_text(outcome.payload.rstrip("\n") + "\n", encoding="utf-8")
             temporary.replace(target)
         error = outcome.error.model_dump() if outcome.error is not None else None
-        row = {"source": outcome.source, "file": file_name, "error": error}
+        row = {
+            "source": outcome.source,
+            "file": file_name,
+            "error": error,
+            "fingerprint": outcome.fingerprint,
+        }
         self.journal.append(json.dumps(row, ensure_ascii=False))
 
     def commit(self) -> None:

@@ -72,6 +72,8 @@ class Outcome:
     name: str
     error: ErrorInfo | None
     payload: Result | str
+    # the body's fingerprint, for sinks whose payload is a rendering (Markdown, text)
+    fingerprint: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -170,7 +172,14 @@ def render_result(result: Result, name: str, render: Render) -> Outcome:
         payload = _render(result, render)
     if isinstance(payload, str) and has_lone_surrogate(payload):
         payload = scrub_surrogates(payload)
-    return Outcome(source=result.source, name=name, error=result.error, payload=payload)
+    fingerprint = result.article.fingerprint if result.article is not None else None
+    return Outcome(
+        source=result.source,
+        name=name,
+        error=result.error,
+        payload=payload,
+        fingerprint=fingerprint,
+    )
 
 
 def _render(result: Result, render: Render) -> Result | str:
