@@ -14,7 +14,9 @@ from newsclean._version import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="newsclean", description="Turn news and article web pages into clean records."
+        prog="newsclean",
+        description="Turn news and article web pages into clean records.",
+        epilog="Run 'newsclean COMMAND --help' for a command's flags, examples and exit statuses.",
     )
     parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
