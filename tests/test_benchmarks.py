@@ -134,3 +134,19 @@ def test_replace_section_keeps_the_rest() -> None:
     assert appended == "# Results\n\n## Batch\n\nb\n\n## Speed\n\nt\n"
     last = speed.replace_section("# R\n\n## Speed\n\nold\n", "Speed", "t")
     assert last == "# R\n\n## Speed\n\nt\n"
+
+
+def test_import_time_benchmark_runs_and_finds_no_heavy_import(tmp_path: Path) -> None:
+    out = tmp_path / "import_time.md"
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "import_time.py"), "--runs", "1", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = out.read_text("utf-8")
+    assert "| `import newsclean` |" in text
+    assert "| `trafilatura < PAGE` |" in text
+    assert "tenacity, protego, brotli, lxml: none." in text

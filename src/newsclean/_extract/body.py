@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-import trafilatura
-
 if TYPE_CHECKING:
     from newsclean._options import Options
     from newsclean._record import BlockKind
@@ -159,6 +157,8 @@ class TrafilaturaBody:
             return BodyResult([], self.name, error=f"{type(exc).__name__}: {exc}")
 
     def _extract(self, html: str, *, url: str | None, options: Options) -> BodyResult:
+        import trafilatura  # imported on first use: most pages never need it (lxml, courlan, ...)
+
         document = trafilatura.bare_extraction(
             html,
             url=url,
