@@ -1,9 +1,10 @@
 """newsclean: turn messy news and article web pages into clean, structured records.
 
 >>> import newsclean
->>> article = newsclean.clean_html("<article><h1>T</h1><p>Body text here.</p></article>")
->>> article.text
-'Body text here.'
+>>> html = "<title>Rain</title><article><h1>Rain</h1><p>It rained all day, and the river rose.</p>"
+>>> article = newsclean.clean_html(html)
+>>> article.title, article.text
+('Rain', 'It rained all day, and the river rose.')
 """
 
 import contextlib as _contextlib
