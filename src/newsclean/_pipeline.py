@@ -34,6 +34,7 @@ from newsclean._extract.body import (
 )
 from newsclean._extract.boilerplate import DomPass, VocabularyPruner
 from newsclean._extract.dates import date_is_visible, find_shown_date
+from newsclean._extract.media import body_media
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import NativeResult, extract_native, speedups_module
 from newsclean._extract.wire import find_dateline
@@ -479,6 +480,11 @@ def run_pipeline(
         if options.raise_on_empty:
             raise NoContentError("no article body found")
 
+    # the body's images and links: a pass of their own over the container the body came from
+    # (the whole cleaned body for trafilatura's, whose container is not known)
+    container = native.container if native is not None and body.extractor == "native" else root
+    images, links = body_media(tree, container if blocks else None, url, body_text)
+
     article = make_article(
         url=url,
         canonical_url=md.canonical_url,
@@ -495,6 +501,8 @@ def run_pipeline(
         dateline=dateline,
         image=md.image,
         blocks=blocks,
+        images=images,
+        links=links,
         text=body_text,
         word_count=_word_count(body_text),
         extractor=body.extractor,

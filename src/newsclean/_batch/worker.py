@@ -147,7 +147,7 @@ def render_result(result: Result, name: str, render: Render) -> Outcome:
     elif render == "markdown":
         payload = result.article.to_markdown()
     else:
-        payload = result.article.to_text(include_title=True)
+        payload = result.article.to_text(include_title=True, include_media=True)
     return Outcome(source=result.source, name=name, error=result.error, payload=payload)
 
 
