@@ -7,7 +7,7 @@ This package owns everything between a URL and the bytes of a page:
 - :mod:`.body`: reading and decompressing a response body against the size limits.
 - :mod:`.netguard`: the private-address guard (every hop, every resolved address).
 - :mod:`.robots` and :mod:`.politeness`: robots.txt and per-host pacing.
-- :mod:`.cache`: conditional requests (ETag, Last-Modified).
+- :mod:`.cache`: conditional requests (ETag, Last-Modified; no-store, Vary).
 - :mod:`.options`, :mod:`.page`, :mod:`.errors`: the option objects, results and the
   translation of transport errors into newsclean's own.
 
