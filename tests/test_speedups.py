@@ -839,7 +839,7 @@ def test_c_mirror_is_told_about_changes_to_the_metadata_reads():
     )
 
 
-# ---- the date elements (_pipeline._date_parts) ---------------------------------------------
+# ---- the date elements (dates._date_parts) ------------------------------------------------
 
 DATE_PAGE = (
     "<div class='entry-meta post-Date'><span class='date_before'>Last updated on</span>"
@@ -859,7 +859,7 @@ DATE_PAGE = (
     ids=["page", "over-the-cap", "none", "repeats-at-the-cap"],
 )
 def test_date_elements_same_both_ways(html):
-    from newsclean._pipeline import _date_parts
+    from newsclean._extract.dates import _date_parts
 
     tree = parse_html(f"<html><body><main>{html}</main></body></html>")
     assert tree.body is not None
@@ -870,7 +870,7 @@ def test_date_elements_same_both_ways(html):
 
 @needs_speedups
 def test_date_elements_list_the_region_itself_once_per_selector():
-    from newsclean._pipeline import _date_parts
+    from newsclean._extract.dates import _date_parts
 
     tree = parse_html("<html><body><p class='date meta'>May 2, 2024</p></body></html>")
     paragraph = tree.css_first("p")
@@ -884,14 +884,14 @@ DATES_MIRRORED = "66f2e6090a227e32bf259ae3a308bf0435b53f256347a3e8a8cf204925fc3c
 
 
 def test_c_mirror_is_told_about_changes_to_the_date_elements():
-    from newsclean import _pipeline
+    from newsclean._extract import dates
 
     source = "".join(
-        inspect.getsource(f) for f in (_pipeline._date_parts, _pipeline._date_elements)
-    ) + repr((_pipeline.DATE_ELEMENTS, _pipeline._DATE_ELEMENTS_QUERY))
+        inspect.getsource(f) for f in (dates._date_parts, dates._date_elements)
+    ) + repr((dates.DATE_ELEMENTS, dates._DATE_ELEMENTS_QUERY))
     digest = hashlib.sha256(source.encode()).hexdigest()
     assert digest == DATES_MIRRORED, (
-        "_pipeline._date_parts changed: mirror the change in src/newsclean/_extract/"
+        "dates._date_parts changed: mirror the change in src/newsclean/_extract/"
         "_speedups.c (date_elements), run benchmarks/parity.py, then set DATES_MIRRORED to "
         + digest
     )
