@@ -322,7 +322,7 @@ def test_one_page_is_cleaned_in_this_process(tmp_path, capsys):
     assert json.loads(summary_path.read_text())["workers"] == 1
 
 
-@pytest.mark.parametrize("command", ["clean", "fetch", "schema", None])
+@pytest.mark.parametrize("command", ["clean", "fetch", "dedupe", "schema", None])
 def test_help_has_no_markup(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"] if command else ["--help"])

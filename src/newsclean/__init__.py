@@ -14,6 +14,7 @@ import typing as _typing
 from newsclean._api import clean_html, clean_text
 from newsclean._batch.engine import clean_files, clean_many
 from newsclean._decode import decode_html
+from newsclean._dedupe import DedupeIndex, DedupeMatch, dedupe, fingerprint, similarity
 from newsclean._errors import (
     ConnectError,
     DecodeError,
@@ -68,6 +69,8 @@ __all__ = [
     "Block",
     "ConnectError",
     "DecodeError",
+    "DedupeIndex",
+    "DedupeMatch",
     "DisallowedAddress",
     "ErrorInfo",
     "FetchError",
@@ -101,8 +104,11 @@ __all__ = [
     "clean_many",
     "clean_text",
     "decode_html",
+    "dedupe",
     "fetch",
+    "fingerprint",
     "scrape",
+    "similarity",
 ]
 
 

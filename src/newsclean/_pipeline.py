@@ -32,6 +32,7 @@ from datetime import date, datetime
 from time import perf_counter
 
 from newsclean._decode import decode_html, maybe_gunzip
+from newsclean._dedupe.minhash import fingerprint
 from newsclean._dom import (
     MANY_CONTAINER_TAGS,
     LexborHTMLParser,
@@ -474,6 +475,7 @@ def _8_record(page: _Page) -> Article:
         images=images,
         links=links,
         text=body_text,
+        fingerprint=fingerprint(body_text),
         word_count=_word_count(body_text),
         extractor=page.body.extractor,
         warnings=tuple(dict.fromkeys(warnings)),

@@ -130,7 +130,9 @@ class Article(BaseModel):
     images: tuple[Image, ...] = Field(default=(), description="Images of the body, in order.")
     links: tuple[Link, ...] = Field(default=(), description="Links in the body, in order.")
     fingerprint: str | None = Field(
-        default=None, description="Near-duplicate signature of the body (see `newsclean dedupe`)."
+        default=None,
+        description="Near-duplicate signature of the body: 'mh1:' and a 64-bin MinHash of its "
+        "word 3-shingles, base64url; compare two with `newsclean.similarity` (docs/dedupe.md).",
     )
     provenance: Provenance = Field(
         default=_NO_PROVENANCE, description="Where title, authors and dates came from."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -41,6 +42,8 @@ __all__ = [
     "interruptible",
     "open_sink",
     "output_format",
+    "plain",
+    "plain_help",
     "progress_wanted",
     "report",
     "usage_error",
@@ -60,6 +63,29 @@ exit status: 0 every input gave a record; 1 some gave error rows; 2 usage error;
 
 class UsageError(Exception):
     """A command line that cannot run; reported with exit status 2."""
+
+
+_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|exc|obj|const):`~?([^`]+)`")
+
+
+def plain(text: str | None) -> str | None:
+    """Help text without reST markup: ``code`` and :role:`name` become plain words."""
+    if not text:
+        return text
+    return _ROLE.sub(r"\1", text).replace("``", "")
+
+
+def plain_help(parser: argparse.ArgumentParser) -> None:
+    """Strip reST markup from a parser's description, epilog and every argument's help."""
+    parser.description = plain(parser.description)
+    parser.epilog = plain(parser.epilog)
+    for action in parser._actions:
+        action.help = plain(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                choice.help = plain(choice.help)
+            for subparser in action.choices.values():
+                plain_help(subparser)
 
 
 def usage_error(command: str, message: object) -> int:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from newsclean._dedupe.minhash import fingerprint
 from newsclean._errors import NoContentError
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
@@ -927,6 +928,7 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
         dateline=header.dateline or normalized.dateline,
         blocks=blocks,
         text=body_text,
+        fingerprint=fingerprint(body_text),
         extractor="text",
         warnings=tuple(dict.fromkeys(warnings)),
     )
