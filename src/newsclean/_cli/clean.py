@@ -31,6 +31,7 @@ from newsclean._batch.inputs import (
     iter_unit_items,
     load_url_map,
 )
+from newsclean._batch.sinks import OutputError
 from newsclean._cli import common
 from newsclean._cli import fetch as _fetch
 from newsclean._errors import NewscleanError, OptionsError
@@ -159,19 +160,29 @@ def register(subparsers: Any) -> None:
 
 
 def _is_output(path: str, output: Path | None) -> bool:
-    """Whether ``path`` is our own output (a rerun over ``.`` must not read it back)."""
+    """Whether ``path`` is our own output (a rerun over ``.`` must not read it back): the
+    output itself, a file under an output folder, or one of the output's working files
+    beside it (``OUT.partial``, ``OUT.partial.jsonl``, ``OUT.tmp``). A page elsewhere that
+    happens to share the output's name (``site/news.html`` for ``-o out/news``) is input."""
     if output is None:
         return False
     here, out = Path(path).absolute(), output.absolute()
-    return here == out or out in here.parents or here.name.startswith(out.name + ".")
+    if here == out or out in here.parents:
+        return True
+    return here.parent == out.parent and here.name in {
+        out.name + suffix for suffix in (".partial", ".partial.jsonl", ".tmp", ".partial.tmp")
+    }
 
 
-def _units(args: argparse.Namespace, url_map: dict[str, str]) -> list[Unit]:
+def _units(
+    args: argparse.Namespace, url_map: dict[str, str], stats: InputStats | None = None
+) -> list[Unit]:
     units = discover_units(
         [p for p in args.inputs if p != "-"],
         include=args.include,
         exclude=args.exclude,
         url_map=url_map,
+        stats=stats,
     )
     return [unit for unit in units if not _is_output(unit.path, args.output)]
 
@@ -227,7 +238,8 @@ def _execute(args: argparse.Namespace, progress: common.Progress) -> BatchSummar
     except (OSError, ValueError) as exc:
         raise common.UsageError(f"cannot read --url-map: {exc}") from exc
     options = common.cleaning_options(args)
-    units = _units(args, url_map)
+    stats = InputStats()
+    units = _units(args, url_map, stats)
     pages = _pages(args, units)
     progress.set_total(pages)
     if args.engine == "dask":
@@ -248,7 +260,6 @@ def _execute(args: argparse.Namespace, progress: common.Progress) -> BatchSummar
     if workers is None and pages is not None and pages <= 1:
         workers = 0  # one page: starting a pool would cost more than cleaning it
     sink = common.open_sink(args, fmt)
-    stats = InputStats()
     summary = run_batch(
         _items(args, units, stats),
         sink,
@@ -290,6 +301,10 @@ def run(args: argparse.Namespace) -> int:
     except (common.UsageError, OptionsError) as exc:
         progress.close()
         return common.usage_error("clean", exc)
+    except OutputError as exc:
+        progress.close()
+        hint = "; what was written is kept: fix it and rerun with --resume" if args.output else ""
+        return common.output_error("clean", f"{exc}{hint}")
     except ImportError as exc:
         progress.close()
         extra = "parquet" if "arrow" in str(exc) else "dask"
@@ -298,4 +313,4 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         return common.interrupted(args)
     progress.close()
-    return common.report(args, summary)
+    return common.report(args, summary, "clean")

@@ -30,6 +30,7 @@ __all__ = [
     "EXIT_ERRORS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_OUTPUT",
     "EXIT_STATUS_HELP",
     "EXIT_USAGE",
     "Format",
@@ -41,6 +42,7 @@ __all__ = [
     "interrupted",
     "interruptible",
     "open_sink",
+    "output_error",
     "output_format",
     "plain",
     "plain_help",
@@ -54,11 +56,13 @@ Format = Literal["jsonl", "parquet", "md", "txt"]
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 3
 EXIT_INTERRUPTED = 130
 
 EXIT_STATUS_HELP = """\
 exit status: 0 every input gave a record; 1 some gave error rows; 2 usage error;
-130 interrupted (rerun the same command with --resume to finish)."""
+3 the output cannot be written (what was written stays resumable); 130 interrupted
+(rerun the same command with --resume to finish)."""
 
 
 class UsageError(Exception):
@@ -92,6 +96,12 @@ def usage_error(command: str, message: object) -> int:
     """Print ``newsclean COMMAND: error: MESSAGE`` on standard error; return 2."""
     print(f"newsclean {command}: error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def output_error(command: str, message: object) -> int:
+    """Print ``newsclean COMMAND: error: MESSAGE`` on standard error; return 3."""
+    print(f"newsclean {command}: error: {message}", file=sys.stderr)
+    return EXIT_OUTPUT
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -225,16 +235,25 @@ class Progress:
         self.bar.close()
 
 
-def report(args: argparse.Namespace, summary: BatchSummary) -> int:
-    """Print the summary (unless ``-q``), write ``--summary-json``; return the exit status."""
+def report(args: argparse.Namespace, summary: BatchSummary, command: str) -> int:
+    """Print the summary (unless ``-q``), write ``--summary-json``; return the exit status
+    (3 when the summary cannot be written)."""
     if not args.quiet:
         print(summary.to_text(), file=sys.stderr)
     if args.summary_json:
         with contextlib.suppress(OSError):
             args.summary_json.parent.mkdir(parents=True, exist_ok=True)
-        args.summary_json.write_text(
-            json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8"
-        )
+        try:
+            args.summary_json.write_text(
+                json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return output_error(
+                command,
+                f"cannot write --summary-json {args.summary_json}: {reason} "
+                "(the output itself is complete)",
+            )
     return summary.exit_code
 
 

@@ -150,35 +150,41 @@ def run(args: argparse.Namespace) -> int:
     except IndexError_ as exc:
         print(f"newsclean dedupe: {exc}", file=sys.stderr)
         return 2
-    clusters_before = len(index)
-    out_path = None if args.output == "-" else Path(args.output)
-    spool_dir = out_path.parent if out_path is not None else None
-    records = skipped = 0
-    with tempfile.TemporaryFile(
-        "w+", encoding="utf-8", dir=spool_dir, prefix=".dedupe-", suffix=".spool"
-    ) as spool:
-        for path in args.inputs:
-            for ref, row in _rows(path):
-                records += 1
-                if isinstance(row, str):
-                    note = Note(ref, None, None, None, row)
-                else:
-                    source = row.get("source") if isinstance(row, dict) else None
-                    note = note_row(index, row, source if isinstance(source, str) else ref)
-                skipped += note.cluster is None
-                spool.write(json.dumps(note.to_list(), ensure_ascii=False) + "\n")
-        spool.seek(0)
-        if out_path is None:
-            _write(spool, index, sys.stdout)
-        else:
-            partial = out_path.with_name(out_path.name + ".partial")
-            with partial.open("w", encoding="utf-8") as out:
-                _write(spool, index, out)
-                out.flush()
-                os.fsync(out.fileno())
-            partial.replace(out_path)
-    if args.index is not None:
-        index.save(args.index)
+    try:
+        clusters_before = len(index)
+        out_path = None if args.output == "-" else Path(args.output)
+        spool_dir = out_path.parent if out_path is not None else None
+        records = skipped = 0
+        with tempfile.TemporaryFile(
+            "w+", encoding="utf-8", dir=spool_dir, prefix=".dedupe-", suffix=".spool"
+        ) as spool:
+            for path in args.inputs:
+                for ref, row in _rows(path):
+                    records += 1
+                    if isinstance(row, str):
+                        note = Note(ref, None, None, None, row)
+                    else:
+                        source = row.get("source") if isinstance(row, dict) else None
+                        note = note_row(index, row, source if isinstance(source, str) else ref)
+                    skipped += note.cluster is None
+                    spool.write(json.dumps(note.to_list(), ensure_ascii=False) + "\n")
+            spool.seek(0)
+            if out_path is None:
+                _write(spool, index, sys.stdout)
+            else:
+                partial = out_path.with_name(out_path.name + ".partial")
+                with partial.open("w", encoding="utf-8") as out:
+                    _write(spool, index, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                partial.replace(out_path)
+        if args.index is not None:
+            index.save(args.index)
+    except OSError as exc:  # an unwritable output, spool or index; an unreadable input
+        reason = exc.strerror or type(exc).__name__
+        where = exc.filename if exc.filename is not None else args.output
+        print(f"newsclean dedupe: error: cannot read or write {where}: {reason}", file=sys.stderr)
+        return 3
     if not args.quiet:
         elapsed = time.perf_counter() - started
         new = len(index) - clusters_before

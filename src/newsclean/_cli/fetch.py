@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsclean._batch.engine import BatchSummary
+from newsclean._batch.sinks import OutputError
 from newsclean._batch.worker import Outcome, render_result
 from newsclean._cli import common
 from newsclean._errors import FetchError, NewscleanError, OptionsError
@@ -181,6 +182,10 @@ def fetch_urls(
                 sink.close()
                 summary.finish(started)
                 summary.output = str(args.output) if args.output else None
+    except OutputError as exc:
+        progress.close()
+        hint = "; what was written is kept: fix it and rerun with --resume" if args.output else ""
+        return common.output_error(command, f"{exc}{hint}")
     except ImportError as exc:
         progress.close()
         return common.usage_error(command, f"{exc}; install newsclean[parquet]")
@@ -188,7 +193,7 @@ def fetch_urls(
         progress.close()
         return common.interrupted(args)
     progress.close()
-    return common.report(args, summary)
+    return common.report(args, summary, command)
 
 
 def run(args: argparse.Namespace) -> int:

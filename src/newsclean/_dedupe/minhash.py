@@ -23,6 +23,8 @@ import re
 import zlib
 from collections.abc import Callable
 
+from newsclean._errors import OptionsError
+
 __all__ = ["BINS", "PREFIX", "fingerprint", "signature", "signature_of", "similarity"]
 
 BINS = 64
@@ -102,6 +104,8 @@ def fingerprint(text: str) -> str | None:
     >>> fingerprint("  ... ") is None
     True
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
     raw = _signature(text.lower())
     if raw is None:
         return None
@@ -109,16 +113,23 @@ def fingerprint(text: str) -> str | None:
 
 
 def signature(fp: str) -> bytes:
-    """The 128 bytes a fingerprint carries; ``ValueError`` for a string that is not one."""
+    """The 128 bytes a fingerprint carries; :class:`newsclean.OptionsError` (a ``ValueError``)
+    for a string that is not one, ``TypeError`` for what is not a string."""
+    if not isinstance(fp, str):
+        raise TypeError(f"a fingerprint is a str, not {type(fp).__name__}")
     if not fp.startswith(PREFIX):
-        raise ValueError(f"not a newsclean fingerprint (no {PREFIX!r} prefix): {fp[:20]!r}")
+        raise OptionsError(f"not a newsclean fingerprint (no {PREFIX!r} prefix): {fp[:20]!r}")
     body = fp[len(PREFIX) :]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError as exc:
-        raise ValueError(f"not a newsclean fingerprint: {exc}") from None
+        raise OptionsError(f"not a newsclean fingerprint: {exc}") from None
+    return _checked(raw)
+
+
+def _checked(raw: bytes) -> bytes:
     if len(raw) != 2 * BINS:
-        raise ValueError(f"a fingerprint carries {2 * BINS} bytes, this one {len(raw)}")
+        raise OptionsError(f"a fingerprint carries {2 * BINS} bytes, this one {len(raw)}")
     return raw
 
 
@@ -131,6 +142,6 @@ def similarity(a: str | bytes, b: str | bytes) -> float:
     >>> similarity(a, fingerprint("completely different words about another story")) < 0.1
     True
     """
-    sa = a if isinstance(a, bytes) else signature(a)
-    sb = b if isinstance(b, bytes) else signature(b)
+    sa = _checked(a) if isinstance(a, bytes) else signature(a)
+    sb = _checked(b) if isinstance(b, bytes) else signature(b)
     return _matches(sa, sb) / BINS
