@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsclean._batch.engine import BatchSummary
-from newsclean._batch.sinks import OutputError
+from newsclean._batch.sinks import GuardedSink, OutputError
 from newsclean._batch.worker import Outcome, render_result
 from newsclean._cli import common
 from newsclean._errors import FetchError, NewscleanError, OptionsError
@@ -156,7 +156,7 @@ def fetch_urls(
     """
     try:
         fmt = common.output_format(args)
-        sink = common.open_sink(args, fmt)
+        sink = GuardedSink(common.open_sink(args, fmt))  # OSError: OutputError, status 3
         options = common.cleaning_options(args)
     except (common.UsageError, OptionsError) as exc:
         return common.usage_error(command, exc)

@@ -171,13 +171,14 @@ def body_links(
     """The links of the body container whose text is in the body, in document order."""
     if container is None:
         return ()
-    text = body_text if isinstance(body_text, str) else "\n".join(body_text)
-    flat = " ".join(text.split())  # the body text is normalised already
-    if not flat:
+    nodes = container.css("a[href]")
+    # the body text as it is (its blocks' spaces are normalised already; a copy of a long
+    # page's text would cost its size again): a link's text lies within one line of it
+    flat = body_text if isinstance(body_text, str) else "\n".join(body_text)
+    if not nodes or not flat:
         return ()
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
-    nodes = container.css("a[href]")
     # many links (a long page's, or a listing's) against a long text: a label whose words
     # are not all words of the body is not in it, found without a search of the whole text
     words = set(_WORD.findall(flat)) if len(nodes) > _MANY_LINKS else None
