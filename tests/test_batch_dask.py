@@ -25,7 +25,7 @@ def cluster():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",  # a free port: 8787 may be taken by another program
+            dashboard_address=":0",  # a free port, not 8787
             silence_logs=50,
         ) as local_cluster,
         distributed.Client(local_cluster) as client,

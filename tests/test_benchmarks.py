@@ -150,3 +150,22 @@ def test_import_time_benchmark_runs_and_finds_no_heavy_import(tmp_path: Path) ->
     assert "| `import newsclean` |" in text
     assert "| `trafilatura < PAGE` |" in text
     assert "tenacity, protego, brotli, lxml: none." in text
+
+
+def test_sitemap_parsers_end_to_end() -> None:
+    done = _run("sitemap_parsers.py", "--urls", "300", "--repeat", "1", "--no-write")
+    assert done.returncode == 0, done.stderr
+    assert "| newsclean (lxml iterparse) | 300 | 300 |" in done.stdout
+    assert "| ultimate-sitemap-parser | 300 | 300 |" in done.stdout
+
+
+def test_scrapy_cost_end_to_end() -> None:
+    done = _run(
+        "scrapy_cost.py", "--pages", "20", "--rounds", "1", "--modes", "raw", "newsclean",
+        "--no-write",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "| crawl | items/s | seconds |" in done.stdout
+    assert "| raw |" in done.stdout
+    assert "| newsclean |" in done.stdout
+    assert "| clean_html | 20 |" in done.stdout

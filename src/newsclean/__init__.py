@@ -19,6 +19,7 @@ from newsclean._errors import (
     ConnectError,
     DecodeError,
     DisallowedAddress,
+    DiscoveryError,
     FetchError,
     FetchTimeout,
     NewscleanError,
@@ -47,6 +48,7 @@ from newsclean._version import __version__
 
 if _typing.TYPE_CHECKING:
     from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+    from newsclean._fetch.discover import Discovered, Discovery, discover
     from newsclean._fetch.page import FetchResult, Page
     from newsclean._fetch.sync import Fetcher, fetch, scrape
 
@@ -56,6 +58,9 @@ _LAZY = {
     "AsyncFetcher": "newsclean._fetch.aio",
     "afetch": "newsclean._fetch.aio",
     "ascrape": "newsclean._fetch.aio",
+    "Discovered": "newsclean._fetch.discover",
+    "Discovery": "newsclean._fetch.discover",
+    "discover": "newsclean._fetch.discover",
     "FetchResult": "newsclean._fetch.page",
     "Page": "newsclean._fetch.page",
     "Fetcher": "newsclean._fetch.sync",
@@ -72,6 +77,9 @@ __all__ = [
     "DedupeIndex",
     "DedupeMatch",
     "DisallowedAddress",
+    "Discovered",
+    "Discovery",
+    "DiscoveryError",
     "ErrorInfo",
     "FetchError",
     "FetchLimits",
@@ -105,6 +113,7 @@ __all__ = [
     "clean_text",
     "decode_html",
     "dedupe",
+    "discover",
     "fetch",
     "fingerprint",
     "scrape",

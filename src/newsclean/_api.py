@@ -24,7 +24,7 @@ def clean_html(
     url: str | None = None,
     *,
     options: Options | None = None,
-    content_type: str | None = None,
+    content_type: str | bytes | None = None,
 ) -> Article:
     """Clean one HTML page into an :class:`Article`.
 
@@ -37,7 +37,8 @@ def clean_html(
             cannot reach the first ``max_html_chars`` characters, are cut before decoding).
         url: the page's address, used for dates in URLs, relative links and the record.
         options: how to clean; defaults to :class:`Options()`.
-        content_type: the HTTP ``Content-Type`` header, when ``html`` is bytes from a server.
+        content_type: the HTTP ``Content-Type`` header, when ``html`` is bytes from a server
+            (as text, or as the bytes Scrapy and other raw HTTP clients give).
 
     Returns:
         The article. When no body is found the record has an empty ``text`` and says why in
@@ -58,6 +59,8 @@ def clean_html(
     """
     page = as_bytes_or_str(html, "html")
     check_optional_str(url, "url")
+    if isinstance(content_type, bytes):  # header bytes are latin-1 (RFC 9110)
+        content_type = content_type.decode("latin-1")
     check_optional_str(content_type, "content_type")
     opts = check_clean_options(options)
     warnings: list[str] = []

@@ -15,6 +15,7 @@ decoder exception leaks out of the public API::
      |    +-- NotHTML(content_type)
      +-- DecodeError                    bytes that cannot be turned into text
      +-- ParseError                     the HTML parser failed (wraps SelectolaxError)
+     +-- DiscoveryError(url)            a feed or sitemap could not be read
      +-- NoContentError                 no article body was found (only when asked to raise)
      +-- OptionsError(ValueError)       an invalid option value
 """
@@ -25,6 +26,7 @@ __all__ = [
     "ConnectError",
     "DecodeError",
     "DisallowedAddress",
+    "DiscoveryError",
     "FetchError",
     "FetchTimeout",
     "NewscleanError",
@@ -104,6 +106,18 @@ class DecodeError(NewscleanError):
 
 class ParseError(NewscleanError):
     """The HTML parser failed on the input."""
+
+
+class DiscoveryError(NewscleanError):
+    """A feed or sitemap could not be read (not a feed, not a sitemap, nested too deep).
+
+    ``url`` names the document. A feed or sitemap that could not be *fetched* raises the
+    :class:`FetchError` of the fetch instead.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class NoContentError(NewscleanError):

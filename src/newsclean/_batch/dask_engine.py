@@ -118,7 +118,7 @@ def run_dask(
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=":0",  # a free port: 8787 may be taken by another program
+                    dashboard_address=":0",  # a free port, not 8787
                 )
             )
             client = stack.enter_context(Client(cluster))

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsclean._batch.engine import BatchSummary
-from newsclean._batch.sinks import GuardedSink, OutputError
+from newsclean._batch.sinks import GuardedSink, OutputError, Sink
 from newsclean._batch.worker import Outcome, render_result
 from newsclean._cli import common
+from newsclean._cli import discover as _discover
 from newsclean._errors import FetchError, NewscleanError, OptionsError
 from newsclean._fetch.options import DEFAULT_USER_AGENT, FetchLimits, FetchOptions, RetryPolicy
 from newsclean._options import Options
@@ -78,6 +79,7 @@ def register(subparsers: Any) -> None:
     fetching.add_argument("--attempts", type=int, default=3, help="attempts per URL")
     add_access_options(fetching)
     fetching.add_argument("--cache-dir", type=Path, help="cache pages for conditional requests")
+    _discover.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -163,19 +165,33 @@ def fetch_urls(
     summary = BatchSummary(engine="fetch", workers=fetch_options.limits.max_concurrency)
     progress = common.Progress(enabled=common.progress_wanted(args), total=len(urls))
     started = time.monotonic()
+    discovered = 0
+    from newsclean._fetch.sync import Fetcher
+
     try:
-        with common.interruptible():
+        with common.interruptible(), Fetcher(options=fetch_options) as fetcher:
             resumed = sink.open()
             summary.add_resumed(resumed)
-            todo = [url for url in urls if url not in resumed.sources]
-            progress.set_total(len(todo))
             try:
-                for fetched in _fetched(todo, fetch_options):
-                    result = to_result(fetched, options)
-                    outcome: Outcome = render_result(result, url_name(result.source), sink.render)
-                    sink.write(outcome)
-                    summary.add(outcome)
-                    progress.update(outcome)
+                entries: dict[str, Any] = {}
+                if hasattr(args, "feed") and _discover.wanted(args):  # not for clean -u
+                    # feeds and sitemaps, through the same fetcher
+                    try:
+                        found, failed = _discover.discover_urls(args, fetcher)
+                    except NewscleanError as exc:
+                        progress.close()
+                        return common.usage_error(command, exc)
+                    entries = found.by_url()
+                    urls = _discover.merge_urls(urls, found)
+                    discovered = len(found.entries)
+                    for row in failed:
+                        if row.source not in resumed.sources:
+                            _write(sink, summary, progress, row)
+                todo = [url for url in urls if url not in resumed.sources]
+                progress.set_total(len(todo))
+                for fetched in fetcher.fetch_many(todo):
+                    row = _discover.fill_result(to_result(fetched, options), entries)
+                    _write(sink, summary, progress, row)
                 sink.commit()
                 summary.completed = True
             finally:
@@ -193,7 +209,16 @@ def fetch_urls(
         progress.close()
         return common.interrupted(args)
     progress.close()
+    if discovered and not args.quiet:
+        print(f"discovered {discovered} URLs in feeds and sitemaps", file=sys.stderr)
     return common.report(args, summary, command)
+
+
+def _write(sink: Sink, summary: BatchSummary, progress: common.Progress, row: Result) -> None:
+    outcome: Outcome = render_result(row, url_name(row.source), sink.render)
+    sink.write(outcome)
+    summary.add(outcome)
+    progress.update(outcome)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -202,8 +227,10 @@ def run(args: argparse.Namespace) -> int:
         urls = read_urls(args)
     except OSError as exc:
         return common.usage_error("fetch", f"cannot read --input: {exc}")
-    if not urls:
-        return common.usage_error("fetch", "no URLs given (pass URLs or -i FILE)")
+    if not urls and not _discover.wanted(args):
+        return common.usage_error(
+            "fetch", "no URLs given (pass URLs, -i FILE, --feed or --sitemap)"
+        )
     try:
         options = build_options(args)
     except NewscleanError as exc:

@@ -6,6 +6,7 @@ dates stage, ``_pipeline._7_dates``).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -458,8 +459,10 @@ def _htmldate() -> Any:
     brotli, which ``import newsclean`` and a page with a structured date never need), its
     dateparser replaced by the page's: htmldate looks the function up at each call."""
     global _HTMLDATE_PARSER
-    import htmldate.extractors as htmldate_extractors
-    from htmldate import find_date
+    with warnings.catch_warnings():  # an import's warning must not cost the page (-W error)
+        warnings.simplefilter("ignore")
+        import htmldate.extractors as htmldate_extractors
+        from htmldate import find_date
 
     _HTMLDATE_PARSER = getattr(htmldate_extractors, "get_external_parser", None)
     if _HTMLDATE_PARSER is not None:

@@ -12,7 +12,8 @@ from types import TracebackType
 import httpx
 
 from newsclean._api import clean_html
-from newsclean._errors import FetchError, RobotsDisallowed, StatusError
+from newsclean._decode import decode_html, maybe_gunzip
+from newsclean._errors import DecodeError, FetchError, RobotsDisallowed, StatusError, TooLarge
 from newsclean._fetch.core import (
     HTTPX_ERRORS,
     Deadline,
@@ -126,7 +127,14 @@ class Fetcher:
         check_url(url)
         return self._fetch(url, None)
 
-    def _fetch(self, url: str, token: CancelToken | None) -> Page:
+    def _fetch(
+        self,
+        url: str,
+        token: CancelToken | None,
+        *,
+        html: bool = True,
+        max_bytes: int | None = None,
+    ) -> Page:
         started = time.monotonic()
         attempts = 0
         scope = Scope(token=token)
@@ -138,13 +146,76 @@ class Fetcher:
             if token is not None and token.cancelled:
                 raise FetchError("cancelled: fetch_many was closed", url=url)
             scope.deadline = Deadline(self.options.total_timeout_s)
-            return self._attempt(url, started, scope.deadline)
+            return self._attempt(url, started, scope.deadline, html=html, max_bytes=max_bytes)
 
         try:
             page: Page = self._retrying.copy(sleep=self._pause)(attempt)
         finally:
             scope_var.reset(reset)
         return replace(page, attempts=attempts)
+
+    def fetch_document(self, url: str, *, max_bytes: int | None = None) -> Page:
+        """Fetch a document that is not a web page (a feed, a sitemap), as politely as a page.
+
+        The address guard, robots.txt, host pacing, retries and timeouts apply as in
+        :meth:`fetch`; the content type is not checked, and a gzip file (a ``.xml.gz``
+        sitemap) is inflated within the same bound. ``page.content`` is the document.
+
+        Args:
+            url: an http or https URL.
+            max_bytes: the largest document, after decompression (default: ``max_bytes``
+                of the options).
+
+        Raises:
+            FetchError: as :meth:`fetch` (never :class:`NotHTML`); :class:`TooLarge` also
+                when a gzip file inflates past the bound.
+            TypeError: ``url`` is not a str.
+        """
+        check_url(url)
+        limit = max_bytes if max_bytes is not None else self.options.max_bytes
+        page = self._fetch(url, None, html=False, max_bytes=limit)
+        try:
+            content = maybe_gunzip(page.content, max_bytes=limit)
+        except DecodeError as exc:
+            if "inflates past" in str(exc):
+                raise TooLarge(str(exc), url=url, limit=limit) from exc
+            raise FetchError(str(exc), url=url) from exc
+        if content is page.content:
+            return page
+        decoded = decode_html(content, content_type=page.content_type)
+        return replace(
+            page,
+            content=content,
+            text=decoded.text,
+            encoding=decoded.encoding,
+            encoding_source=decoded.source,
+        )
+
+    def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The ``Sitemap:`` lines of the robots.txt of ``url``'s origin.
+
+        robots.txt is read once per origin and kept with its rules (also when robots.txt is
+        not obeyed, the file is still where a site lists its sitemaps).
+        """
+        check_url(url)
+        target = self._core.parse_url(url)
+        origin = origin_of(target)
+        rules = self._core.robots.get(origin)
+        if rules is None:
+            with self._lock:
+                lock = self._robots_locks.setdefault(origin, threading.Lock())
+            with lock:
+                rules = self._core.robots.get(origin)
+                if rules is None:
+                    deadline = Deadline(self.options.total_timeout_s)
+                    try:
+                        rules = self._load_robots(origin, original=url, deadline=deadline)
+                    except HTTPX_ERRORS as exc:
+                        raise map_httpx_error(exc, url=url, deadline=deadline) from exc
+                    self._core.robots.put(origin, rules)
+        if rules.parser is None:
+            return ()
+        return tuple(rules.parser.sitemaps)
 
     def _pause(self, seconds: float) -> None:
         """Sleep between retries or for a host's turn; a closed ``fetch_many`` cuts it short."""
@@ -218,7 +289,15 @@ class Fetcher:
 
     # -- one attempt -------------------------------------------------------------------------
 
-    def _attempt(self, url: str, started: float, deadline: Deadline) -> Page:
+    def _attempt(
+        self,
+        url: str,
+        started: float,
+        deadline: Deadline,
+        *,
+        html: bool = True,
+        max_bytes: int | None = None,
+    ) -> Page:
         core = self._core
         try:
             target = core.parse_url(url)
@@ -229,8 +308,9 @@ class Fetcher:
                     target,
                     original=url,
                     deadline=deadline,
-                    html=True,
-                    max_bytes=self.options.max_bytes,
+                    html=html,
+                    polite=True,
+                    max_bytes=self.options.max_bytes if max_bytes is None else max_bytes,
                 )
                 if isinstance(step, Final):
                     return core.make_page(url, target, step, redirects=redirects, started=started)
@@ -248,16 +328,26 @@ class Fetcher:
             return slot
 
     def _hop(
-        self, target: httpx.URL, *, original: str, deadline: Deadline, html: bool, max_bytes: int
+        self,
+        target: httpx.URL,
+        *,
+        original: str,
+        deadline: Deadline,
+        html: bool,
+        max_bytes: int,
+        polite: bool | None = None,
     ) -> Redirect | Final:
+        # html: a page (content type checked, cached); polite: robots.txt and pacing apply
+        # (pages and documents; robots.txt itself is neither)
+        polite = html if polite is None else polite
         core = self._core
         core.guard.check(target, original=original)
-        rules = self._robots_for(target, original=original, deadline=deadline) if html else None
+        rules = self._robots_for(target, original=original, deadline=deadline) if polite else None
         entry = core.conditional(target, html=html)
         host = target.host  # pacing and limits are per host, whatever the port
         queued = time.monotonic()
         with self._host_slot(host):
-            if html:
+            if polite:
                 pause = core.pacer.reserve(host, core.interval_for(rules))
                 if pause > 0:
                     self._pause(pause)
@@ -276,7 +366,7 @@ class Fetcher:
                 if step is not None:
                     return step
                 reader = core.body_reader(
-                    response, original=original, max_bytes=max_bytes, truncate=not html
+                    response, original=original, max_bytes=max_bytes, truncate=not polite
                 )
                 for raw in response.iter_raw():
                     if not reader.feed(raw):
