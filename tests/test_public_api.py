@@ -100,3 +100,8 @@ def test_fetch_names_load_on_first_use():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         newsclean.nothing_here  # noqa: B018
+
+
+def test_the_command_line_loads_no_fetching_or_trafilatura():
+    # one-file `newsclean clean page.html` pays for what the CLI modules import
+    assert _loaded_after("import newsclean._cli.main") == []
