@@ -100,28 +100,89 @@ def test_speed_without_data(tmp_path: Path) -> None:
     assert "no WCXB data" in done.stderr
 
 
-def test_quality_end_to_end(wcxb: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def snippets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A set in traf-eval-dev's layout: one ground-truth.json, pages in a legacy charset."""
+    root = tmp_path_factory.mktemp("snippets")
+    (root / "html").mkdir()
+    truth = {}
+    for file_id, (_, title, body) in PAGES.items():
+        truth[file_id] = {
+            "url": f"https://news.example.com/{file_id}",
+            "with": [" ".join(body.split()[2:8]), "  ".join(body.split()[3:9])],
+            "without": ["All rights reserved", "Home"],
+            "title": title,
+            "author": "Jane Doe",
+            "date": "2024-05-14",
+        }
+        html = _page_html(title + " \u00e9t\u00e9", body)
+        html = html.replace("<head>", "<head><meta charset=cp1252>")
+        (root / "html" / f"{file_id}.html.gz").write_bytes(gzip.compress(html.encode("cp1252")))
+    (root / "ground-truth.json").write_text(json.dumps(truth))
+    return root
+
+
+def test_devsets_read_both_layouts(wcxb: Path, snippets: Path) -> None:
+    import devsets
+
+    first = devsets.open_set(wcxb)
+    second = devsets.open_set(snippets)
+    assert (first.layout, second.layout) == ("wcxb", "snippets")
+    pages = list(first.pages()) + list(second.pages())
+    assert [p.key for p in pages[:1]] == [f"{wcxb.name}/0001"]
+    assert len(pages) == 2 * len(PAGES)
+    page = pages[len(PAGES)]
+    assert page.page_type is None
+    assert page.truth.body is None
+    assert "\u00e9t\u00e9" in page.html  # decoded from cp1252 as a browser would
+    assert page.language == "en"
+    assert page.truth.date == "2024-05-14"
+    assert pages[0].truth.body
+    assert pages[0].page_type == "article"
+    # the snippet rule: whitespace-normalised, case-sensitive
+    prepared = second.prepare("The  Council\nvoted")
+    assert second.snippet_found("Council voted", prepared)
+    assert not second.snippet_found("council voted", prepared)
+    assert first.snippet_found("council VOTED", first.prepare("The Council voted"))
+    with pytest.raises(FileNotFoundError):
+        devsets.open_set(wcxb / "html")
+
+
+def test_quality_end_to_end(wcxb: Path, snippets: Path, tmp_path: Path) -> None:
     per_page = tmp_path / "pages.tsv"
     done = _run(
-        "quality.py", "--data", wcxb, "--modes", "trafilatura,nosuchmode", "--per-page", per_page,
-        "--no-write",
+        "quality.py", "--data", wcxb, "--data", snippets, "--modes", "auto,nosuchmode",
+        "--per-page", per_page, "--no-write",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "| type | extractor | pages | f1 |" in out
+    assert "| group | extractor | pages | f1 |" in out
+    assert "| snip_f1 |" in out
+    assert "| ms_p99 |" in out
     assert "x_trafilatura |" in out
-    assert "| article | newsclean[trafilatura] | 2 |" in out
+    assert "| article | newsclean[auto] | 2 |" in out
     assert "| forum | trafilatura | 1 |" in out
-    assert "| all | newsclean[trafilatura] | 3 |" in out
+    assert "| all | newsclean[auto] | 3 |" in out
+    assert f"### {snippets.name} (3 pages)" in out
+    assert "Per language:" in out
+    assert "| other | newsclean[auto] | 3 |" in out
+    assert "| confidence | pages | newsclean[auto] | trafilatura | second opinion ran |" in out
+    assert "Failure list (newsclean[auto] under 0.3" in out
+    assert "- newsclean[auto] - trafilatura: F1" in out
     assert "Extractor that produced the body, per mode:" in out
     assert "mode 'nosuchmode' skipped" in out
     lines = per_page.read_text().splitlines()
     head = lines[0].split("\t")
-    assert head[:3] == ["id", "type", "url"]
-    assert "newsclean[trafilatura].f1" in head
-    assert "newsclean[trafilatura].extractor" in head
-    assert "trafilatura.recall" in head
-    assert len(lines) == 1 + len(PAGES)
+    assert head[:5] == ["set", "id", "type", "lang", "url"]
+    assert "newsclean[auto].f1" in head
+    assert "newsclean[auto].extractor" in head
+    assert "trafilatura.with" in head
+    assert len(lines) == 1 + 2 * len(PAGES)
+    row = dict(zip(head, lines[len(PAGES) + 1].split("\t"), strict=True))
+    assert row["set"] == snippets.name
+    assert row["newsclean[auto].with"] == "2/2"
+    assert row["newsclean[auto].leaked"] == "0/2"
+    assert row["container"].startswith("body")
 
 
 def test_replace_section_keeps_the_rest() -> None:

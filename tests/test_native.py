@@ -1051,3 +1051,152 @@ def test_pruners_share_their_vocabulary_answers_between_pages():
     assert first.category_of("comments-area xyz") == "comments"
     assert second.seen["comments-area xyz"] == "comments"
     assert with_comments.category_of("comments-area xyz") is None
+
+
+# -- the page's own evidence (issue 13) -------------------------------------------------
+
+
+@pytest.fixture
+def reference_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules as written in Python (the C walks switched off)."""
+    monkeypatch.setattr(native_module, "_SPEEDUPS", None)
+
+
+def _native_of(html: str, *, headline: str | None, summary: str | None = None) -> NativeResult:
+    tree = parse_html(html)
+    strip_boilerplate(tree, VOCAB)
+    assert tree.body is not None
+    evidence = native_module.Evidence(headline=headline, summary=summary)
+    return extract_native(tree.body, evidence=evidence)
+
+
+COOKIE_WALL = (
+    "<div class='consent-layer'><h2>Your privacy settings</h2>"
+    + "".join(
+        f"<p>We and our partners store and access information on your device, number {i}, "
+        "to measure audiences, personalise content and show you offers you may like.</p>"
+        for i in range(6)
+    )
+    + "</div>"
+)
+
+
+# Teasers of other stories: over 400 characters of links between a story and what follows.
+TEASERS = (
+    "<div class='more'>"
+    + "".join(
+        f"<div><a href='/s{i}'>Another story from the region readers liked, number {i}</a></div>"
+        for i in range(8)
+    )
+    + "</div>"
+)
+
+
+def test_a_container_far_from_the_headline_is_not_anchored(reference_path) -> None:
+    html = (
+        "<html><body><main><h1>Harbour bridge to be rebuilt</h1>"
+        f"<p>{PARAGRAPHS[0][:70]}</p>{TEASERS}</main>{COOKIE_WALL}</body></html>"
+    )
+    result = _native_of(html, headline="Harbour bridge to be rebuilt")
+    assert "not anchored" in result.reasons
+    assert result.confidence < newsclean._pipeline.AUTO_MIN_CONFIDENCE
+    assert result.anchor == -1
+    # without the evidence, the same text reads as a sound article
+    unanchored = _native_of(html, headline=None)
+    assert unanchored.confidence >= newsclean._pipeline.AUTO_MIN_CONFIDENCE
+    assert "no evidence" in unanchored.reasons
+
+
+def test_a_story_holding_its_headline_is_anchored(reference_path) -> None:
+    html = (
+        "<html><body><article><h1>Council passes the budget</h1>"
+        f"{_paras(0, 1, 2, 3)}</article></body></html>"
+    )
+    result = _native_of(html, headline="Council passes the budget", summary=PARAGRAPHS[0])
+    assert result.anchor == 2
+    assert result.confidence == 1.0
+    assert result.reasons == ()
+
+
+def test_an_anchored_short_story_beats_the_list_beside_it(reference_path) -> None:
+    teasers = "".join(
+        f"<li><a href='/s{i}'>Another story about the region, number {i}</a> <span>"
+        f"12.0{i}.2024</span></li>"
+        for i in range(9)
+    )
+    html = (
+        "<html><body><div class='main'><h1>Water warning lifted</h1>"
+        f"<p>{PARAGRAPHS[4][:110]}</p></div>{TEASERS}"
+        f"<div class='list'><ul>{teasers}</ul></div></body></html>"
+    )
+    summary = PARAGRAPHS[4][:110]
+    result = _native_of(html, headline="Water warning lifted", summary=summary)
+    assert "listing" not in result.reasons
+    assert PARAGRAPHS[4][:60] in " ".join(b.text for b in result.blocks)
+
+
+def test_auto_mode_says_why_a_second_opinion_ran(reference_path) -> None:
+    html = (
+        "<html><head><title>Harbour bridge to be rebuilt</title></head><body><main>"
+        f"<h1>Harbour bridge to be rebuilt</h1><p>{PARAGRAPHS[0]}</p>{TEASERS}"
+        f"</main>{COOKIE_WALL}</body></html>"
+    )
+    article = newsclean.clean_html(html)
+    assert "second opinion (trafilatura): listing, not anchored" in article.warnings
+    assert article.extractor is not None
+    assert article.extractor.startswith("trafilatura")
+    sound = newsclean.clean_html(
+        f"<html><body><article>{_paras(0, 1, 2, 3)}</article></body></html>"
+    )
+    assert not any(w.startswith("second opinion") for w in sound.warnings)
+
+
+def test_agreement_counts_the_summary_words_found() -> None:
+    words = native_module.summary_words(
+        native_module.Evidence(summary="Gemeinde warnt vor belastetem Trinkwasser im Dorf")
+    )
+    assert words == {"gemeinde", "warnt", "belastetem", "trinkwasser", "dorf"} or not words
+    blocks = [native_module.RawBlock("paragraph", "Die Gemeinde warnte: das Trinkwasser ...")]
+    rich = native_module.summary_words(
+        native_module.Evidence(summary="Gemeinde warnt vor belastetem Trinkwasser im Dorf Wald")
+    )
+    assert len(rich) == 6
+    share = native_module.agreement(blocks, rich)
+    assert share == pytest.approx(3 / 6)  # gemeinde, warnt (in "warnte"), trinkwasser
+    assert native_module.agreement(blocks, frozenset()) is None
+
+
+# -- structure kept (issue 13) ----------------------------------------------------------
+
+
+def test_a_data_table_with_linked_cells_stays_a_table(reference_path) -> None:
+    rows = "".join(
+        f"<tr><td><a href='/t{i}'>Team number {i}</a></td><td>{10 - i}</td>"
+        f"<td><a href='/r{i}'>Match report</a></td></tr>"
+        for i in range(4)
+    )
+    html = (
+        f"<html><body><article><h1>Standings</h1>{_paras(0, 1)}"
+        f"<table><tr><th>Team</th><th>Points</th><th>Report</th></tr>{rows}</table>"
+        f"{_paras(2, 3)}</article></body></html>"
+    )
+    article = newsclean.clean_html(html)
+    tables = [b for b in article.blocks if b.kind == "table"]
+    assert len(tables) == 1
+    assert "Team number 2 | 8 | Match report" in tables[0].text
+    assert "| Team number 0 | 10 | Match report |" in article.to_markdown()
+
+
+def test_a_run_of_short_sections_is_kept_and_a_lone_promo_is_not(reference_path) -> None:
+    html = (
+        f"<html><body><article><h1>The new bridge</h1>{_paras(0, 1)}"
+        "<h2>Features</h2><h3>Wide lanes</h3><div>Two lanes each way.</div>"
+        "<h3>Cycle path</h3><div>A path on the east side.</div>"
+        "<h3>Night lights</h3><div>Lamps along the rail.</div>"
+        f"{_paras(2, 3)}<h2>Stay connected</h2><div>Get our news in your inbox</div>"
+        "</article></body></html>"
+    )
+    text = newsclean.clean_html(html).text
+    for item in ("Wide lanes", "Two lanes each way.", "Cycle path", "Lamps along the rail."):
+        assert item in text
+    assert "Get our news in your inbox" not in text

@@ -61,7 +61,13 @@ from newsclean._extract.dates import (
 )
 from newsclean._extract.media import body_media
 from newsclean._extract.metadata import Metadata, harvest_metadata
-from newsclean._extract.native import NativeResult, extract_native, speedups_module
+from newsclean._extract.native import (
+    Evidence,
+    NativeResult,
+    agreement,
+    extract_native,
+    speedups_module,
+)
 from newsclean._extract.wire import find_dateline
 from newsclean._options import Options
 from newsclean._record import Article, Provenance
@@ -83,9 +89,15 @@ MIN_BODY_CHARS = 250
 WEAK_SHARE = 0.3
 RETRY_GAIN = 2.0
 # In auto mode a native result below this confidence gets trafilatura's second opinion.
+# From the reliability table (benchmarks/quality.py, native mode against trafilatura per
+# confidence bin, both dev sets): below 0.5 trafilatura's pages score as well or better
+# (WCXB-dev 0.4-0.5: 0.590 against 0.599; traf-eval-dev 0.839 against 0.932); from 0.5 on
+# native wins on WCXB-dev (0.5-0.6: 0.688 against 0.581) and is within 0.02 on traf-eval-dev.
 AUTO_MIN_CONFIDENCE = 0.5
 # ... and takes trafilatura's when it is this many times longer than its own.
 AUTO_FALLBACK_GAIN = 1.2
+# ... or, when the page's evidence does not anchor the native result, has this much text.
+UNANCHORED_MIN_CHARS = 200
 # Share of control characters in the first characters above which input is not text at all.
 MAX_BINARY_SHARE = 0.05
 BINARY_SAMPLE_CHARS = 4096
@@ -171,8 +183,10 @@ def _trafilatura_body(
     url: str | None,
     options: Options,
     warnings: list[str],
+    raw_retry: bool = True,
 ) -> BodyResult:
-    """trafilatura on the cleaned page, with the depth retry and the raw-page second opinion."""
+    """trafilatura on the cleaned page, with the depth retry and (unless ``raw_retry`` is
+    off) the raw-page second opinion."""
     cleaned_html = tree.html or ""
     if len(cleaned_html) > options.max_extract_chars:
         warnings.append(f"cleaned page cut at {options.max_extract_chars} characters")
@@ -186,6 +200,8 @@ def _trafilatura_body(
         if flatten_deep_nesting(tree.root, max_depth=depth):
             warnings.append(f"nesting deeper than {depth} levels flattened")
             primary = extractor.extract(tree.html or "", url=url, options=options)
+    if not raw_retry:
+        return primary
     page_chars = len(tree.body.text(separator=" ", strip=True)) if tree.body else 0
     return _second_opinion(
         primary, raw_html=raw_html, url=url, options=options, page_chars=page_chars
@@ -198,11 +214,16 @@ def _native(
     options: Options,
     warnings: list[str],
     hints: list[int] | None = None,
+    evidence: Evidence | None = None,
 ) -> NativeResult:
     """The native extractor; a tree too deep for its recursive walks is flattened first."""
     try:
         return extract_native(
-            root, pruner=pruner, include_tables=options.include_tables, hints=hints
+            root,
+            pruner=pruner,
+            include_tables=options.include_tables,
+            hints=hints,
+            evidence=evidence,
         )
     except RecursionError:
         # nesting that the text pre-check let through (under MANY_CONTAINER_TAGS tags)
@@ -210,20 +231,35 @@ def _native(
         if not flatten_deep_nesting(root, max_depth=depth):
             raise
         warnings.append(f"nesting deeper than {depth} levels flattened")
-        return extract_native(root, pruner=pruner, include_tables=options.include_tables)
+        return extract_native(
+            root, pruner=pruner, include_tables=options.include_tables, evidence=evidence
+        )
+
+
+def _evidence(md: Metadata) -> Evidence:
+    """What the page says about its story: its headline, and its summary (the description,
+    then the opening of a JSON-LD ``articleBody``)."""
+    summary = " ".join(p for p in (md.description, (md.article_body or "")[:500]) if p)
+    return Evidence(headline=md.title, summary=summary or None)
 
 
 def _auto_choice(native: NativeResult, fallback: BodyResult) -> BodyResult:
     """Between a weak native result and trafilatura's, the one more likely to be the story.
 
-    trafilatura's wins only when it is clearly longer: on the WCXB dev pages where native is
+    trafilatura's wins when it is clearly longer: on the WCXB dev pages where native is
     weak, "longer than 1.2x" scores 0.621 F1 against 0.580 for always trafilatura and 0.506
-    for always native.
+    for always native. When the page's evidence does not anchor the native result (see
+    ``native._anchored``), trafilatura's wins unless it is empty or it too disagrees with
+    the page's summary.
     """
     ours = text_length(native.blocks)
     theirs = text_length(fallback.blocks)
     if theirs > AUTO_FALLBACK_GAIN * ours:
         return fallback
+    if "not anchored" in native.reasons and theirs >= UNANCHORED_MIN_CHARS:
+        share = agreement(fallback.blocks, native.summary)
+        if share is None or share > (agreement(native.blocks, native.summary) or 0.0):
+            return fallback
     return BodyResult(native.blocks, "native")
 
 
@@ -370,7 +406,7 @@ def _native_body(page: _Page) -> NativeResult | None:
         content=page.dom.content,
     )
     try:
-        return _native(root, pruner, options, page.warnings, page.dom.hints)
+        return _native(root, pruner, options, page.warnings, page.dom.hints, _evidence(page.md))
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
         # a bug of ours on an odd page must not cost the caller the page: trafilatura
         # takes over and the record says why
@@ -388,9 +424,20 @@ def _5_body(page: _Page) -> None:
     ):
         body = BodyResult(native.blocks, "native")
     elif native is not None:  # auto: a second opinion, bounded by size and time (_budget)
+        page.warnings.append(
+            f"second opinion (trafilatura): {', '.join(native.reasons) or 'low confidence'}"
+        )
+        # a third extraction (the page as served) only when the native result gives little
+        # to keep: beside a sound one, it seldom wins and doubles the cost
+        raw_retry = text_length(native.blocks) < MIN_BODY_CHARS or "not anchored" in native.reasons
         fallback = second_opinion(
             lambda: _trafilatura_body(
-                page.tree, raw_html=page.text, url=page.url, options=options, warnings=page.warnings
+                page.tree,
+                raw_html=page.text,
+                url=page.url,
+                options=options,
+                warnings=page.warnings,
+                raw_retry=raw_retry,
             ),
             page_chars=len(page.text),
             max_chars=options.max_fallback_chars,
