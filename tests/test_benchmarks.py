@@ -197,6 +197,22 @@ def test_replace_section_keeps_the_rest() -> None:
     assert last == "# R\n\n## Speed\n\nt\n"
 
 
+def test_import_time_benchmark_runs_and_finds_no_heavy_import(tmp_path: Path) -> None:
+    out = tmp_path / "import_time.md"
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "import_time.py"), "--runs", "1", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = out.read_text("utf-8")
+    assert "| `import newsclean` |" in text
+    assert "| `trafilatura < PAGE` |" in text
+    assert "tenacity, protego, brotli, lxml: none." in text
+
+
 def test_sitemap_parsers_end_to_end() -> None:
     done = _run("sitemap_parsers.py", "--urls", "300", "--repeat", "1", "--no-write")
     assert done.returncode == 0, done.stderr

@@ -14,8 +14,9 @@ import pytest
 
 from _corpus import FIXTURES, page_html, read_rows, rows_by_source, write_corpus
 from newsclean._batch.worker import TEST_HOOKS_ENV, Outcome
-from newsclean._cli.clean import Progress
+from newsclean._cli.common import Progress
 from newsclean._cli.main import main
+from newsclean._record import ErrorInfo
 
 
 def run_cli(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -204,15 +205,23 @@ def test_url_map_sets_the_record_url(tmp_path):
     assert urls == {"page-00000.html.gz": None, "page-00001.html": "https://news.example/one"}
 
 
-def test_progress_line(capsys):
-    progress = Progress(enabled=True, interval_s=0)
+def test_progress_bar_has_a_total_and_counts_errors(capsys):
+    progress = Progress(enabled=True, total=2)
     progress.update(Outcome(source="a", name="a", error=None, payload=""))
+    error = ErrorInfo(stage="read", kind="EmptyInput", message="the input is empty")
+    progress.update(Outcome(source="b", name="b", error=error, payload=""))
     progress.close()
     err = capsys.readouterr().err
-    assert "1 pages" in err
-    assert "pages/s" in err
-    assert "0 errors" in err
-    assert err.endswith("\n")
+    assert "2/2" in err
+    assert "1 errors" in err
+    assert "page/s" in err
+
+
+def test_progress_bar_is_silent_when_disabled(capsys):
+    progress = Progress(enabled=False, total=1)
+    progress.update(Outcome(source="a", name="a", error=None, payload=""))
+    progress.close()
+    assert capsys.readouterr().err == ""
 
 
 def wait_for_rows(path: Path, rows: int, process: subprocess.Popen[bytes]) -> None:
@@ -300,3 +309,47 @@ def test_a_rerun_into_the_input_folder_does_not_read_its_own_output(tmp_path):
     assert main(["clean", str(md.parent), "--format", "md", "-o", str(md), "-q"]) == 0
     assert main(["clean", str(md.parent), "--format", "md", "-o", str(md), "-q"]) == 0
     assert len(read_rows(md / "_index.jsonl")) == 5
+
+
+def test_one_page_is_cleaned_in_this_process(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text(page_html(3), encoding="utf-8")
+    summary_path = tmp_path / "summary.json"
+    assert main(["clean", str(page), "--summary-json", str(summary_path)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["article"]["title"] == "Story 3: budget news update"
+    assert "in this process" in captured.err
+    assert json.loads(summary_path.read_text())["workers"] == 0
+    # asked for workers, the user gets them
+    assert main(["clean", str(page), "-w", "1", "--summary-json", str(summary_path)]) == 0
+    assert json.loads(summary_path.read_text())["workers"] == 1
+
+
+@pytest.mark.parametrize("command", ["clean", "fetch", "dedupe", "schema", None])
+def test_help_has_no_markup(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"] if command else ["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for markup in ("``", ":class:", ":func:", ":mod:", ":meth:"):
+        assert markup not in text
+
+
+def test_clean_and_fetch_share_the_output_and_cleaning_flags(capsys):
+    flags = {}
+    for command in ("clean", "fetch"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        flags[command] = capsys.readouterr().out
+    shared = ("--output", "--format", "--resume", "--summary-json", "--quiet", "--progress",
+              "--extractor", "--no-tables", "--comments")  # fmt: skip
+    for flag in shared:
+        assert flag in flags["clean"]
+        assert flag in flags["fetch"]
+    assert "exit status: 0" in flags["clean"]
+    assert "exit status: 0" in flags["fetch"]
+
+
+def test_clean_without_inputs_is_a_usage_error(capsys):
+    assert main(["clean"]) == 2
+    assert "no inputs" in capsys.readouterr().err

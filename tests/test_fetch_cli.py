@@ -41,11 +41,9 @@ def test_fetch_writes_one_row_per_url(server: LocalServer, tmp_path: Path, capsy
         "kind": "StatusError",
         "message": f"HTTP 404 from {missing}",
     }
-    assert json.loads(capsys.readouterr().err.strip().splitlines()[-1]) == {
-        "urls": 2,
-        "records": 1,
-        "errors": 1,
-    }
+    err = capsys.readouterr().err
+    assert "inputs 2, records 1, errors 1" in err  # the summary newsclean clean prints
+    assert "errors by kind: StatusError 1" in err
 
 
 def test_fetch_refuses_loopback_without_the_flag(server: LocalServer, capsys) -> None:
@@ -82,3 +80,62 @@ def test_fetch_help_lists_the_flags(capsys) -> None:
     text = capsys.readouterr().out
     for flag in ("--allow-private", "-i", "-o", "--concurrency", "--ignore-robots"):
         assert flag in text
+
+
+TABLE_STORY = STORY.replace(
+    "</article>",
+    "<table><tr><th>Span</th><th>Length</th></tr><tr><td>Main</td><td>120 m</td></tr></table>"
+    "</article>",
+)
+
+
+def test_fetch_has_the_output_flags_of_clean(server: LocalServer, tmp_path: Path) -> None:
+    urls = [server.page("/news/bridge.html", TABLE_STORY), server.page("/news/other/", STORY)]
+    out = tmp_path / "articles"
+    args = ["fetch", *urls, "--allow-private", "--delay", "0", "-q"]
+    assert main([*args, "--format", "md", "-o", str(out), "--no-tables"]) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["127.0.0.1_" + str(server.server_address[1]) + "_news_bridge.md",
+                     "127.0.0.1_" + str(server.server_address[1]) + "_news_other.md",
+                     "_index.jsonl"]  # fmt: skip
+    text = (out / files[0]).read_text("utf-8")
+    assert text.startswith("# Bridge reopens")
+    assert "120 m" not in text  # --no-tables reached the cleaner
+    jsonl = tmp_path / "native.jsonl"
+    assert main([*args, "--extractor", "native", "-o", str(jsonl)]) == 0
+    assert {row["article"]["extractor"] for row in rows(jsonl)} == {"native"}  # type: ignore[index]
+
+
+def test_fetch_resume_skips_the_urls_done(server: LocalServer, tmp_path: Path) -> None:
+    first = server.page("/one", STORY)
+    second = server.page("/two", STORY)
+    out = tmp_path / "out.jsonl"
+    args = ["fetch", "--allow-private", "--delay", "0", "-q", "-o", str(out)]
+    assert main([*args, first]) == 0
+    assert main([*args, first, second, "--resume"]) == 0
+    assert [row["source"] for row in rows(out)] == [first, second]
+    assert server.hits["/one"] == 1  # not fetched again
+
+
+def test_clean_u_fetches_and_cleans(server: LocalServer, capsys) -> None:
+    url = server.page("/story", STORY)
+    assert main(["clean", "-u", url, "--allow-private", "--format", "txt", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Bridge reopens")
+    assert "old river bridge" in out
+
+
+def test_clean_u_obeys_the_address_guard(server: LocalServer, capsys) -> None:
+    url = server.page("/story", STORY)
+    assert main(["clean", "-u", url]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"]["kind"] == "DisallowedAddress"
+    assert "inputs 1, records 0, errors 1" in captured.err
+    assert server.hits["/story"] == 0
+
+
+def test_clean_u_with_files_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(STORY, encoding="utf-8")
+    assert main(["clean", str(page), "-u", "https://example.org/"]) == 2
+    assert "not both" in capsys.readouterr().err

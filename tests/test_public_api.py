@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+
+import pytest
 
 import newsclean
 
@@ -52,3 +56,52 @@ def test_fetch_errors_carry_context():
 def test_clean_html_options_are_keyword_only():
     signature = inspect.signature(newsclean.clean_html)
     assert signature.parameters["options"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+HEAVY = ("httpx", "trafilatura", "tenacity", "protego", "brotli", "lxml")
+
+DATED_STORY = (
+    "<html><head><meta property='article:published_time' content='2025-03-02T08:00:00Z'>"
+    "<title>Dam repaired</title></head><body><article><h1>Dam repaired</h1><p>March 2, 2025</p>"
+    + "<p>Engineers finished the repairs to the old dam on Sunday, a week ahead of plan.</p>" * 4
+    + "</article></body></html>"
+)
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy top-level packages in ``sys.modules`` after running ``code`` afresh."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    return [name for name in HEAVY if name in out]
+
+
+def test_import_loads_no_fetching_or_trafilatura():
+    assert _loaded_after("import newsclean") == []
+
+
+def test_native_cleaning_loads_no_fetching_or_trafilatura():
+    code = (
+        "import newsclean\n"
+        f"article = newsclean.clean_html({DATED_STORY!r}, "
+        "options=newsclean.Options(extractor='native'))\n"
+        "assert article.published is not None and 'dam' in article.text"
+    )
+    assert _loaded_after(code) == []
+
+
+def test_fetch_names_load_on_first_use():
+    code = "import newsclean\nnewsclean.Fetcher\nnewsclean.afetch"
+    assert {"httpx", "tenacity", "protego"} <= set(_loaded_after(code))
+    assert "trafilatura" not in _loaded_after(code)
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        newsclean.nothing_here  # noqa: B018
+
+
+def test_the_command_line_loads_no_fetching_or_trafilatura():
+    # one-file `newsclean clean page.html` pays for what the CLI modules import
+    assert _loaded_after("import newsclean._cli.main") == []

@@ -1,12 +1,15 @@
 """newsclean: turn messy news and article web pages into clean, structured records.
 
 >>> import newsclean
->>> article = newsclean.clean_html("<article><h1>T</h1><p>Body text here.</p></article>")
->>> article.text
-'Body text here.'
+>>> html = "<title>Rain</title><article><h1>Rain</h1><p>It rained all day, and the river rose.</p>"
+>>> article = newsclean.clean_html(html)
+>>> article.title, article.text
+('Rain', 'It rained all day, and the river rose.')
 """
 
-import contextlib
+import contextlib as _contextlib
+import importlib as _importlib
+import typing as _typing
 
 from newsclean._api import clean_html, clean_text
 from newsclean._batch.engine import clean_files, clean_many
@@ -29,11 +32,7 @@ from newsclean._errors import (
     TooLarge,
     TooManyRedirects,
 )
-from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
-from newsclean._fetch.discover import Discovered, Discovery, discover
 from newsclean._fetch.options import FetchLimits, FetchOptions, RetryPolicy
-from newsclean._fetch.page import FetchResult, Page
-from newsclean._fetch.sync import Fetcher, fetch, scrape
 from newsclean._options import Options
 from newsclean._record import (
     Article,
@@ -46,6 +45,28 @@ from newsclean._record import (
     article_json_schema,
 )
 from newsclean._version import __version__
+
+if _typing.TYPE_CHECKING:
+    from newsclean._fetch.aio import AsyncFetcher, afetch, ascrape
+    from newsclean._fetch.discover import Discovered, Discovery, discover
+    from newsclean._fetch.page import FetchResult, Page
+    from newsclean._fetch.sync import Fetcher, fetch, scrape
+
+# The fetching names load httpx, tenacity, protego and brotli: they are imported when first
+# used, so that a program that only cleans pages never pays for them.
+_LAZY = {
+    "AsyncFetcher": "newsclean._fetch.aio",
+    "afetch": "newsclean._fetch.aio",
+    "ascrape": "newsclean._fetch.aio",
+    "Discovered": "newsclean._fetch.discover",
+    "Discovery": "newsclean._fetch.discover",
+    "discover": "newsclean._fetch.discover",
+    "FetchResult": "newsclean._fetch.page",
+    "Page": "newsclean._fetch.page",
+    "Fetcher": "newsclean._fetch.sync",
+    "fetch": "newsclean._fetch.sync",
+    "scrape": "newsclean._fetch.sync",
+}
 
 __all__ = [
     "Article",
@@ -99,10 +120,29 @@ __all__ = [
     "similarity",
 ]
 
-# Public objects claim the public module, as httpx does, so reprs and docs say
-# newsclean.Article, not newsclean._record.Article.
+
+def _claim(obj: _typing.Any) -> None:
+    # Public objects claim the public module, as httpx does, so reprs and docs say
+    # newsclean.Article, not newsclean._record.Article.
+    if getattr(obj, "__module__", "").startswith("newsclean._"):
+        with _contextlib.suppress(AttributeError, TypeError):
+            obj.__module__ = "newsclean"
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsclean' has no attribute {name!r}")
+    obj = getattr(_importlib.import_module(module), name)
+    _claim(obj)
+    globals()[name] = obj  # later lookups skip this function
+    return obj
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 for _name in __all__:
-    _obj = globals()[_name]
-    if not _name.startswith("__") and getattr(_obj, "__module__", "").startswith("newsclean._"):
-        with contextlib.suppress(AttributeError, TypeError):
-            _obj.__module__ = "newsclean"
+    if not _name.startswith("__") and _name not in _LAZY:
+        _claim(globals()[_name])

@@ -59,6 +59,7 @@ from newsclean._extract.dates import (
     find_shown_date,
     htmldate_digest,
 )
+from newsclean._extract.media import body_media
 from newsclean._extract.metadata import Metadata, harvest_metadata
 from newsclean._extract.native import (
     Evidence,
@@ -527,6 +528,15 @@ def _8_record(page: _Page) -> Article:
         warnings.append("no article body found")
         if page.options.raise_on_empty:
             raise NoContentError("no article body found")
+    # the body's images and links: a pass of their own over the container the body came from
+    # (the whole cleaned body for trafilatura's, whose container is not known)
+    native, tree = page.native, page.tree
+    container = (
+        native.container
+        if native is not None and page.body.extractor == "native"
+        else tree.body or tree.root
+    )
+    images, links = body_media(tree, container if blocks else None, page.url, body_text)
     return Article(
         url=page.url,
         canonical_url=md.canonical_url,
@@ -543,6 +553,8 @@ def _8_record(page: _Page) -> Article:
         dateline=page.dateline,
         image=md.image,
         blocks=blocks,
+        images=images,
+        links=links,
         text=body_text,
         fingerprint=fingerprint(body_text),
         word_count=_word_count(body_text),

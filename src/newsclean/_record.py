@@ -169,11 +169,16 @@ class Article(BaseModel):
 
         return article_to_markdown(self, include_metadata=include_metadata)
 
-    def to_text(self, *, include_title: bool = False) -> str:
-        """Return the plain body text, optionally preceded by the title."""
-        if include_title and self.title:
-            return f"{self.title}\n\n{self.text}" if self.text else self.title
-        return self.text
+    def to_text(self, *, include_title: bool = False, include_media: bool = False) -> str:
+        """Return the plain body text, optionally preceded by the title and followed by the
+        body's images (URL, caption, alt) and links (text, URL)."""
+        if not include_media:
+            if include_title and self.title:
+                return f"{self.title}\n\n{self.text}" if self.text else self.title
+            return self.text
+        from newsclean._formats import article_to_text
+
+        return article_to_text(self, include_title=include_title, include_media=include_media)
 
 
 class ErrorInfo(BaseModel):

@@ -330,9 +330,14 @@ class BatchSummary:
             if self.worker_peak_rss_mb is not None
             else ""
         )
+        if self.engine == "fetch":
+            where = f"{self.workers} requests at once (fetch)"
+        elif self.workers:
+            where = f"{self.workers} workers ({self.engine})"
+        else:
+            where = "in this process"
         lines.append(
-            f"{self.pages_per_s:.1f} pages/s, wall time {self.wall_time_s:.1f} s, "
-            f"{self.workers} workers ({self.engine}){rss}"
+            f"{self.pages_per_s:.1f} pages/s, wall time {self.wall_time_s:.1f} s, {where}{rss}"
         )
         return "\n".join(lines)
 

@@ -191,7 +191,7 @@ def _render(result: Result, render: Render) -> Result | str:
         return ""
     if render == "markdown":
         return result.article.to_markdown()
-    return result.article.to_text(include_title=True)
+    return result.article.to_text(include_title=True, include_media=True)
 
 
 def process_task(task: Task, config: WorkerConfig) -> Outcome:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from newsclean._errors import DiscoveryError, FetchError, OptionsError
-from newsclean._fetch.discover import Discovered, Discovery, discover, normalize_url
-from newsclean._fetch.sync import Fetcher
 from newsclean._record import ErrorInfo, Result
+
+if TYPE_CHECKING:  # imported when used: they load httpx, which cleaning never needs
+    from newsclean._fetch.discover import Discovered, Discovery
+    from newsclean._fetch.sync import Fetcher
 
 __all__ = ["add_arguments", "discover_urls", "fill_result", "merge_urls", "wanted"]
 
@@ -64,6 +67,8 @@ def discover_urls(args: argparse.Namespace, fetcher: Fetcher) -> tuple[Discovery
     Raises:
         OptionsError: a filter is invalid (a bad ``--path`` pattern).
     """
+    from newsclean._fetch.discover import Discovery, discover
+
     if args.max_urls is not None and args.max_urls < 1:
         raise OptionsError("--max-urls must be at least 1")
     common = {
@@ -103,6 +108,8 @@ def discover_urls(args: argparse.Namespace, fetcher: Fetcher) -> tuple[Discovery
 
 def merge_urls(given: list[str], found: Discovery) -> list[str]:
     """The URLs given, then the discovered ones not among them (compared normalised)."""
+    from newsclean._fetch.discover import normalize_url
+
     have = {normalize_url(url) or url for url in given}
     return given + [url for url in found.urls if url not in have]
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from newsclean._cli import clean as _cli_clean
+from newsclean._cli import common
 from newsclean._cli import dedupe as _cli_dedupe
 from newsclean._cli import fetch as _cli_fetch
 from newsclean._cli import schema as _cli_schema
@@ -15,7 +16,9 @@ from newsclean._version import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="newsclean", description="Turn news and article web pages into clean records."
+        prog="newsclean",
+        description="Turn news and article web pages into clean records.",
+        epilog="Run 'newsclean COMMAND --help' for a command's flags, examples and exit statuses.",
     )
     parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -23,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_fetch.register(subparsers)
     _cli_dedupe.register(subparsers)
     _cli_schema.register(subparsers)
+    common.plain_help(parser)  # docstrings make descriptions: no reST in a terminal
     return parser
 
 

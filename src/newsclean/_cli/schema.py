@@ -11,7 +11,9 @@ from newsclean._record import dump_schema
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "schema", help="print the JSON Schema of the Article record", description=__doc__
+        "schema",
+        help="print the JSON Schema of the Article record",
+        description="Print the JSON Schema (draft 2020-12) of the Article record.",
     )
     parser.set_defaults(run=run)
 

@@ -10,16 +10,28 @@ so the page is never serialised and parsed again for it.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-
-import trafilatura
 
 if TYPE_CHECKING:
     from newsclean._options import Options
     from newsclean._record import BlockKind
 
 __all__ = ["BodyExtractor", "BodyResult", "RawBlock", "TrafilaturaBody", "text_length"]
+
+
+def _trafilatura() -> Any:
+    """trafilatura, imported on first use: most pages never need it (lxml, courlan, urllib3).
+
+    Its import warns on some installs (urllib3's SOCKS support without PySocks): a warning
+    raised in the middle of cleaning a page, under ``-W error``, must not cost the page.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import trafilatura
+    return trafilatura
+
 
 # trafilatura logs every page it finds too short; a library must not print for its caller
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -159,6 +171,8 @@ class TrafilaturaBody:
             return BodyResult([], self.name, error=f"{type(exc).__name__}: {exc}")
 
     def _extract(self, html: str, *, url: str | None, options: Options) -> BodyResult:
+        trafilatura = _trafilatura()
+
         document = trafilatura.bare_extraction(
             html,
             url=url,

@@ -6,6 +6,7 @@ dates stage, ``_pipeline._7_dates``).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,9 +17,7 @@ from time import perf_counter
 from types import ModuleType
 from typing import Any
 
-import htmldate.extractors as htmldate_extractors
 from dateutil import parser as dateutil_parser
-from htmldate import find_date
 
 from newsclean._dom import LexborHTMLParser, LexborNode, css_listings
 from newsclean._vocab import DEFAULT_LANGUAGES, Vocabulary, load_vocabulary
@@ -451,10 +450,24 @@ def _page_parser() -> Any:
     return parser
 
 
-_HTMLDATE_PARSER = getattr(htmldate_extractors, "get_external_parser", None)
-if _HTMLDATE_PARSER is not None:
-    # htmldate looks the function up at each call: the page's parser replaces it
-    setattr(htmldate_extractors, "get_external_parser", _page_parser)  # noqa: B010
+_HTMLDATE_PARSER: Any = None
+
+
+@lru_cache(maxsize=1)
+def _htmldate() -> Any:
+    """htmldate's ``find_date``, imported on first use (htmldate brings lxml, urllib3 and
+    brotli, which ``import newsclean`` and a page with a structured date never need), its
+    dateparser replaced by the page's: htmldate looks the function up at each call."""
+    global _HTMLDATE_PARSER
+    with warnings.catch_warnings():  # an import's warning must not cost the page (-W error)
+        warnings.simplefilter("ignore")
+        import htmldate.extractors as htmldate_extractors
+        from htmldate import find_date
+
+    _HTMLDATE_PARSER = getattr(htmldate_extractors, "get_external_parser", None)
+    if _HTMLDATE_PARSER is not None:
+        setattr(htmldate_extractors, "get_external_parser", _page_parser)  # noqa: B010
+    return find_date
 
 
 def _languages(language: str | None) -> tuple[str, ...]:
@@ -520,6 +533,7 @@ def find_shown_date(
     """
     if "<!--" in html:
         html = _COMMENT.sub(" ", html)
+    find_date = _htmldate()
     try:
         # the cleaned page: scripts, related-story cards and footers no longer offer their dates
         # (measured on WCXB dev articles: 0.866 date accuracy against 0.852 on the raw page);

@@ -10,7 +10,7 @@ This package owns everything between a URL and the bytes of a page:
   guard checked (no DNS rebinding), keeps the total timeout on every socket call (slow
   headers included), and shuts the sockets of a ``fetch_many`` that is closed early.
 - :mod:`.robots` and :mod:`.politeness`: robots.txt and per-host pacing.
-- :mod:`.cache`: conditional requests (ETag, Last-Modified).
+- :mod:`.cache`: conditional requests (ETag, Last-Modified; no-store, Vary).
 - :mod:`.options`, :mod:`.page`, :mod:`.errors`: the option objects, results and the
   translation of transport errors into newsclean's own.
 

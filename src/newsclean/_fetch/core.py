@@ -37,7 +37,7 @@ from newsclean._errors import (
     TooManyRedirects,
 )
 from newsclean._fetch.body import ACCEPT_ENCODING, BodyReader, check_content_type, sniff_non_html
-from newsclean._fetch.cache import CacheEntry, DiskCache
+from newsclean._fetch.cache import CacheEntry, DiskCache, storable, vary_values
 from newsclean._fetch.errors import parse_retry_after
 from newsclean._fetch.netguard import AddressGuard
 from newsclean._fetch.network import (
@@ -153,6 +153,10 @@ class FetchCore:
         self.robots = RobotsStore()
         self.cache = DiskCache(options.cache_dir) if options.cache_dir is not None else None
 
+    def request_headers(self) -> httpx.Headers:
+        """The headers every request carries (what a ``Vary`` response is matched on)."""
+        return httpx.Headers(self.client_kwargs()["headers"])
+
     def _limits(self) -> httpx.Limits:
         opts = self.options
         return httpx.Limits(
@@ -239,7 +243,7 @@ class FetchCore:
     def conditional(self, target: httpx.URL, *, html: bool) -> CacheEntry | None:
         if self.cache is None or not html:
             return None
-        return self.cache.get(str(target))
+        return self.cache.get(str(target), self.request_headers())
 
     def classify(
         self,
@@ -322,7 +326,9 @@ class FetchCore:
                 )
         if self.cache is not None and html and response.status_code == 200:
             etag, modified = headers.get("etag"), headers.get("last-modified")
-            if etag or modified:
+            if not storable(headers):
+                self.cache.remove(str(target))  # no-store: not even an older copy stays
+            elif etag or modified:
                 self.cache.put(
                     CacheEntry(
                         url=str(target),
@@ -331,6 +337,7 @@ class FetchCore:
                         body=body,
                         etag=etag,
                         last_modified=modified,
+                        vary=vary_values(headers, response.request.headers),
                     )
                 )
         return Final(response.status_code, headers, body)
