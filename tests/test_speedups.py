@@ -921,3 +921,22 @@ def test_word_count_is_split_length_for_every_code_point():
             assert module.word_count(piece) == len(piece.split()), hex(c)
     assert module.word_count("") == 0
     assert module.word_count(" \n\x1c\u3000 ") == 0
+
+
+def test_version_says_whether_the_c_speedups_run():
+    """``newsclean --version`` names the speedups' state, in a fresh interpreter each way."""
+
+    def version(**extra: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != speedups.DISABLE_ENV}
+        run = subprocess.run(
+            [sys.executable, "-m", "newsclean", "--version"],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            check=True,
+        )
+        return run.stdout
+
+    assert "(C speedups: disabled by NEWSCLEAN_NO_SPEEDUPS)" in version(NEWSCLEAN_NO_SPEEDUPS="1")
+    expected = speedups.load(native._FLAG_SETS, native.RawBlock).reason
+    assert f"(C speedups: {expected})" in version()

@@ -19,6 +19,7 @@ reference the C code mirrors.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 from collections.abc import Callable, Mapping
 from types import ModuleType
@@ -87,11 +88,25 @@ def _python_view(root: LexborNode, flags_of: Callable[[str], int]) -> list[tuple
 
 
 def load(sets: Mapping[str, frozenset[str]], raw_block: type) -> Loaded:
-    """Import, configure and self-test the C module.
+    """Import, configure and self-test the C module; say once, on logger ``newsclean``,
+    when the Python walks run instead (info when asked for, a warning otherwise).
 
     ``sets`` maps the module's flag names (``F_INLINE``, ...) to native.py's tag sets, so
     the tag rules stay written once, in native.py; ``raw_block`` is the block class.
     """
+    loaded = _load(sets, raw_block)
+    if loaded.module is None:
+        level = logging.INFO if os.environ.get(DISABLE_ENV) else logging.WARNING
+        logging.getLogger("newsclean").log(
+            level,
+            "newsclean: the C speedups do not run (%s); the Python walks run, "
+            "same records at about half the speed",
+            loaded.reason,
+        )
+    return loaded
+
+
+def _load(sets: Mapping[str, frozenset[str]], raw_block: type) -> Loaded:
     if os.environ.get(DISABLE_ENV):
         return Loaded(None, f"disabled by {DISABLE_ENV}")
     version = getattr(selectolax, "__version__", "")
