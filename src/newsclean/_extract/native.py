@@ -29,16 +29,17 @@ trafilatura for a second opinion only where the native result is weak.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from newsclean._dom import LexborNode, class_and_id
-from newsclean._extract import boilerplate, speedups
+from newsclean._dom import LexborNode
+from newsclean._extract import facts, speedups
 from newsclean._extract.body import RawBlock, text_length
 from newsclean._extract.boilerplate import NEVER_PRUNED, VocabularyPruner
+from newsclean._extract.facts import TEXT
 
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
@@ -279,46 +280,68 @@ _LINK_FARM_TAGS = frozenset(
 
 
 class _Stat:
-    """One element's numbers from the stats walk.
+    """One element's numbers, read off the facts table and the scoring pass.
 
     The heuristics navigate stats, not lexbor nodes: ``parent_id`` is the parent's
     ``mem_id`` (look it up in ``_Stats.by_id``; 0 above the walk's root) and ``children``
-    are the element children's stats in document order. The C walk
-    (``newsclean._extract._speedups.Stat``) builds objects with the same attributes, with
-    ``node`` None and ``marker`` always set.
+    are the element children's stats in document order. ``row`` is the element's row in the
+    facts table (``facts.Facts``); ``node`` is always None (see :func:`_node_of`).
     """
 
     __slots__ = (
+        "_children",
         "chars",
-        "children",
         "commas",
-        "flat",
         "links",
-        "marker",
         "mem_id",
-        "node",
         "paragraphs",
         "parent_id",
+        "row",
         "score",
+        "stats",
         "tag",
     )
+    node: LexborNode | None = None
 
-    def __init__(self, node: LexborNode, tag: str, parent_id: int) -> None:
-        self.node: LexborNode | None = node
-        self.mem_id: int = node.mem_id
-        self.parent_id = parent_id
-        self.children: list[_Stat] = []
-        self.tag = tag
-        # class and id, lower-cased (see class_and_id); None until asked for
-        self.marker: str | None = None
-        self.chars = 0
-        self.links = 0
-        self.commas = 0
-        self.score = 0.0
+    def __init__(self, stats: _Stats, row: int) -> None:
+        self.stats = stats
+        self.row = row
+        table = stats.facts
+        self.tag: str = table.tags[row]
+        self.mem_id: int = table.mem[row]
+        up = table.parent[row]
+        self.parent_id: int = table.mem[up] if up >= 0 else 0
+        self.chars: int = stats.chars[row]
+        self.links: int = stats.links[row]
+        self.commas: int = stats.commas[row]
+        self.score: float = stats.scores.get(row, 0.0)
         # characters of paragraph-like text below (undecayed): the story's mass
-        self.paragraphs = 0
-        # only text and inline elements below, no <br>: lexbor can serialise it in one call
-        self.flat = True
+        self.paragraphs: int = stats.paragraphs.get(row, 0)
+        self._children: list[_Stat] | None = None
+
+    @property
+    def children(self) -> list[_Stat]:
+        children = self._children
+        if children is None:
+            stats = self.stats
+            tags = stats.facts.tags
+            removed = stats.removed
+            children = self._children = [
+                stats.stat(child)
+                for child in stats.facts.children(self.row)
+                if tags[child] != TEXT and child not in removed
+            ]
+        return children
+
+    @property
+    def marker(self) -> str:
+        """Class and id, lower-cased (see ``class_and_id``)."""
+        return self.stats.marker(self.row)
+
+    @property
+    def flat(self) -> bool:
+        """Only text and inline elements below, no ``<br>``: its text is written in one go."""
+        return self.row not in self.stats.nonflat
 
     @property
     def link_density(self) -> float:
@@ -337,134 +360,246 @@ class NativeResult:
     container: LexborNode | None = None
 
 
-class _Stats:
-    """Per-element text statistics, keyed by lexbor's ``mem_id``; one post-order walk.
+class _ById:
+    """``_Stats.by_id``: the measured elements' stats by ``mem_id``, made when asked for."""
 
-    With ``fast``, the walk and the writer run in C (``_speedups``) and the stats are its
-    ``Stat`` objects; without, :meth:`measure` and :class:`_Writer` below, the reference.
+    __slots__ = ("stats",)
+
+    def __init__(self, stats: _Stats) -> None:
+        self.stats = stats
+
+    def get(self, mem_id: int) -> _Stat | None:
+        row = self.stats.row_of.get(mem_id)
+        return None if row is None else self.stats.stat(row)
+
+    def values(self) -> list[_Stat]:
+        """Every measured element's stats, in document order."""
+        stats = self.stats
+        return [stats.stat(row) for row in stats.live]
+
+
+class _Stats:
+    """Per-element text statistics over one facts table (``facts.read``, one walk).
+
+    :meth:`measure_root` reads the table, runs the class/id vocabulary pass over it (the
+    DOM stage's :class:`VocabularyPruner`: removals go back to the tree by node identity and
+    come off their ancestors' sums), and scores the ancestors of paragraph-like elements as
+    readability does; every rule here is written once, for both readers of the table.
     """
 
-    __slots__ = ("by_id", "fast", "final", "pruner", "scored")
+    __slots__ = (
+        "_markers",
+        "_scored_rows",
+        "_stats",
+        "by_id",
+        "chars",
+        "commas",
+        "facts",
+        "final",
+        "links",
+        "live",
+        "nonflat",
+        "paragraphs",
+        "pruner",
+        "removed",
+        "row_of",
+        "scored",
+        "scores",
+    )
 
-    def __init__(self, pruner: VocabularyPruner | None = None, *, fast: bool = False) -> None:
-        self.by_id: dict[int, _Stat] = {}
+    def __init__(self, pruner: VocabularyPruner | None = None) -> None:
         self.final: dict[int, float] = {}
         self.scored: list[_Stat] = []
         self.pruner = pruner
-        self.fast = fast
+        self.by_id = _ById(self)
+        self.facts: facts.Facts
+        self.removed: set[int] = set()
+        self.live: list[int] = []
+        self.row_of: dict[int, int] = {}
+        self.scores: dict[int, float] = {}
+        self.paragraphs: dict[int, int] = {}
+        self.nonflat: set[int] = set()
+        self._stats: dict[int, _Stat] = {}
+        self._markers: dict[int, str] = {}
+
+    def stat(self, row: int) -> _Stat:
+        stat = self._stats.get(row)
+        if stat is None:
+            stat = self._stats[row] = _Stat(self, row)
+        return stat
+
+    def marker(self, row: int) -> str:
+        marker = self._markers.get(row)
+        if marker is None:
+            marker = self._markers[row] = self.facts.marker(row)
+        return marker
 
     def measure_root(self, root: LexborNode) -> _Stat:
-        """The stats walk from ``root``, in C when ``fast``."""
-        if self.fast:
-            assert _SPEEDUPS is not None
-            stat = _SPEEDUPS.measure(
-                root.mem_id, self.by_id, self.scored, self.pruner, FAST_MAX_DEPTH
-            )
-            if stat is not None:
-                # _speedups.Stat has _Stat's attributes (node is None, marker always set)
-                return cast("_Stat", stat)
-            # deeper than FAST_MAX_DEPTH: the C walk stopped with the tree untouched
-            self.fast = False
-            self.by_id.clear()
-            self.scored.clear()
-        return self.measure(root, [])
+        """Read ``root``'s facts, prune by vocabulary, score; the root's stats."""
+        table = self.facts = facts.read(root)
+        self.chars, self.links, self.commas = table.chars, table.links, table.commas
+        self._prune()
+        self._score()
+        nonflat = self.nonflat
+        tags, parent = table.tags, table.parent
+        for row in reversed(self.live):
+            if row and (tags[row] not in _INLINE or row in nonflat):
+                nonflat.add(parent[row])
+        self.row_of = {table.mem[row]: row for row in self.live}
+        self.scored = [self.stat(row) for row in self._scored_rows]
+        return self.stat(0)
 
-    def measure(self, node: LexborNode, path: list[_Stat]) -> _Stat:
-        tag = node.tag or ""
-        stat = _Stat(node, tag, path[-1].mem_id if path else 0)
-        self.by_id[stat.mem_id] = stat
+    def _prune(self) -> None:
+        """The vocabulary pass, in document order; ``live`` gets the elements that stay."""
+        table = self.facts
+        tags, end = table.tags, table.end
+        n = len(tags)
         pruner = self.pruner
-        direct = 0  # text nodes directly inside
-        inline = 0  # inline children's non-link text
-        commas = 0
-        chars = 0
-        links = 0
-        paragraphs = 0
-        flat = True
-        path.append(stat)
-        child = node.child
-        while child is not None:
-            ctag = child.tag
-            if ctag == "-text":
-                text = child.text_content
-                if text:
-                    n = len(text.strip())
-                    if n:
-                        direct += n
-                        commas += text.count(",")
-            elif ctag and ctag[0] != "-":
-                marker = None
-                if pruner is not None and ctag not in _NO_VOCABULARY and ctag not in NEVER_PRUNED:
-                    marker = class_and_id(child)
-                    category = pruner.category_of(marker)
-                    if category is not None and pruner.removable(
-                        child, category, len(child.text(deep=True, separator=" ", strip=True))
-                    ):
-                        following = child.next
-                        child.remove()
-                        child = following
-                        continue
-                sub = self.measure(child, path)
-                sub.marker = marker
-                stat.children.append(sub)
-                chars += sub.chars
-                links += sub.chars if ctag == "a" else sub.links
-                commas += sub.commas
-                paragraphs += sub.paragraphs
-                if ctag in _INLINE:
-                    if ctag != "a":
-                        inline += sub.chars - sub.links
-                    if not sub.flat:
-                        flat = False
+        if pruner is None:
+            self.live = [row for row in range(n) if tags[row] != TEXT]
+            return
+        live = self.live = [0]
+        classes, ids, itemprops = table.attrs["class"], table.attrs["id"], table.attrs["itemprop"]
+        markers = self._markers
+        category_of = pruner.category_of
+        removed: list[int] = []
+        row = 1
+        while row < n:
+            tag = tags[row]
+            if tag == TEXT:
+                row += 1
+                continue
+            if tag not in _NO_VOCABULARY and tag not in NEVER_PRUNED:
+                marker = markers[row] = f"{classes[row] or ''} {ids[row] or ''}".lower()
+                category = category_of(marker)
+                if category is not None and pruner.removable_at(
+                    table.mem[row], itemprops[row] or "", category, table.separated_length(row)
+                ):
+                    removed.append(row)
+                    row = end[row]
+                    continue
+            live.append(row)
+            row += 1
+        if removed:
+            self._remove(removed)
+
+    def _remove(self, removed: list[int]) -> None:
+        """Detach the removed elements and take their text off their ancestors' sums."""
+        table = self.facts
+        tags, parent = table.tags, table.parent
+        chars, links, commas = self.chars[:], self.links[:], self.commas[:]
+        self.chars, self.links, self.commas = chars, links, commas
+        for row in removed:
+            table.remove(row)
+            own, own_commas = chars[row], commas[row]
+            linked = own if tags[row] == "a" else links[row]
+            up = parent[row]
+            while up >= 0:
+                chars[up] -= own
+                links[up] -= linked
+                commas[up] -= own_commas
+                if tags[up] == "a":
+                    linked = own  # above a link, all of its text is link text
+                up = parent[up]
+        self.removed = set(removed)
+
+    def _score(self) -> None:
+        """readability's scores: paragraph-like elements of 25+ characters score their
+        ancestors (parent x1, grandparent x1/2, further up 1/(3 x level)), in the order a
+        post-order walk meets them; and each element's paragraph text below."""
+        table = self.facts
+        tags, parent, end, texts = table.tags, table.parent, table.end, table.texts
+        chars, links, commas = self.chars, self.links, self.commas
+        removed = self.removed
+        # (post-order position, row, score, scores itself, paragraph text)
+        events: list[tuple[int, int, int, float, bool, int]] = []
+        whole: set[int] = set()  # scored elements: their paragraph text is their own length
+        for row in self.live:
+            tag = tags[row]
+            if tag in _SCORED:
+                length = chars[row] - links[row]
+                if length >= _MIN_PARAGRAPH:
+                    score = 1.0 + commas[row] + min(length / 100.0, 3.0)
+                    events.append((end[row], -row, row, score, False, length))
+                    whole.add(row)
+            elif tag in _TEXT_CONTAINERS and chars[row] - links[row] >= _MIN_PARAGRAPH:
+                # own text: direct text and inline children's non-link text (never more
+                # than chars - links, hence the test above)
+                own = 0
+                child = row + 1
+                stop = end[row]
+                while child < stop:
+                    ctag = tags[child]
+                    if ctag == TEXT:
+                        if texts[child]:
+                            own += chars[child]
+                    elif ctag in _INLINE and ctag != "a" and child not in removed:
+                        own += chars[child] - links[child]
+                    child = end[child]
+                if own >= _MIN_PARAGRAPH:
+                    events.append((end[row], -row, row, 1.0 + min(own / 100.0, 3.0), True, own))
+        events.sort()
+        scores = self.scores
+        scored: list[int] = []
+        paragraphs = self.paragraphs
+        for _, _, row, score, itself, text in events:
+            if itself:
+                if row not in scores:
+                    scored.append(row)
+                scores[row] = scores.get(row, 0.0) + score
+                paragraphs[row] = paragraphs.get(row, 0) + text
+            else:
+                paragraphs[row] = text
+            up = parent[row]
+            level = 1
+            while up >= 0 and level <= 5:
+                if up not in scores:
+                    scored.append(up)
+                    scores[up] = 0.0
+                if level == 1:
+                    scores[up] += score
+                elif level == 2:
+                    scores[up] += score / 2.0
                 else:
-                    flat = False
-            child = child.next
-        path.pop()
-        own = direct + inline
-        stat.chars = chars = chars + direct
-        stat.links = links
-        stat.commas = commas
-        stat.flat = flat
-        if tag in _SCORED:
-            length = chars - links
-            if length >= _MIN_PARAGRAPH:
-                self._score_ancestors(path, 1.0 + commas + min(length / 100.0, 3.0))
-                paragraphs = length
-        elif tag in _TEXT_CONTAINERS and own >= _MIN_PARAGRAPH:
-            self._score_ancestors(path, 1.0 + min(own / 100.0, 3.0), include_self=stat)
-            paragraphs += own
-        stat.paragraphs = paragraphs
-        return stat
+                    scores[up] += score / (3.0 * level)
+                up = parent[up]
+                level += 1
+            # the paragraph text counts up to the next scored element, which has its own
+            up = parent[row]
+            while up >= 0 and up not in whole:
+                paragraphs[up] = paragraphs.get(up, 0) + text
+                up = parent[up]
+        self._scored_rows = scored
+
+    def descendants(self, row: int) -> Iterator[int]:
+        """The rows below ``row`` that are still in the tree, in document order."""
+        removed = self.removed
+        end = self.facts.end
+        child = row + 1
+        stop = end[row]
+        while child < stop:
+            if child in removed:
+                child = end[child]
+                continue
+            yield child
+            child += 1
+
+    def deep_text(self, row: int) -> str:
+        """``node.text(deep=True)`` of the element at ``row``, as the tree now has it."""
+        table = self.facts
+        end = table.end[row]
+        if not any(row < r < end for r in self.removed):
+            return table.text(row)
+        texts = table.texts
+        return "".join([t for r in self.descendants(row) if (t := texts[r]) is not None])
 
     def score_of(self, stat: _Stat) -> float:
         """The final score, from the ranking when it was ranked."""
         score = self.final.get(stat.mem_id)
         return _final_score(stat) if score is None else score
 
-    def _score_ancestors(
-        self, path: list[_Stat], score: float, include_self: _Stat | None = None
-    ) -> None:
-        if include_self is not None:
-            if include_self.score == 0.0:
-                self.scored.append(include_self)
-            include_self.score += score
-        for level in range(1, min(len(path), 5) + 1):
-            ancestor = path[-level]
-            if ancestor.score == 0.0:
-                self.scored.append(ancestor)
-            if level == 1:
-                ancestor.score += score
-            elif level == 2:
-                ancestor.score += score / 2.0
-            else:
-                ancestor.score += score / (3.0 * level)
-
 
 def _marker(stat: _Stat) -> str:
-    if stat.marker is None:
-        # the Python walk reads class and id only where the vocabulary needs them
-        assert stat.node is not None
-        stat.marker = class_and_id(stat.node)
     return stat.marker
 
 
@@ -507,23 +642,8 @@ def _final_score(stat: _Stat) -> float:
 def _ranked(stats: _Stats) -> list[tuple[float, _Stat]]:
     """Scored candidates with their final scores, best first (each score computed once).
 
-    With the C walk's stats, ``_speedups.rank`` does it all: the scores as
-    :func:`_final_score` computes them, the class weights included, the same order (ties as
-    they came), and ``stats.final``.
+    Ties keep the order the scoring pass met them in.
     """
-    if stats.fast:
-        assert _SPEEDUPS is not None
-        ranked: list[tuple[float, _Stat]] = _SPEEDUPS.rank(
-            stats.scored,
-            stats.final,
-            _TAG_WEIGHT,
-            _POSITIVE,
-            _NEGATIVE,
-            _NEGATIVE_STEM,
-            _CLASS_WEIGHT,
-            _marker_weight,
-        )
-        return ranked
     scored = [(_final_score(s), s) for s in stats.scored]
     scored.sort(key=_first, reverse=True)
     stats.final = {s.mem_id: score for score, s in scored}
@@ -748,43 +868,62 @@ def _with_cousins(top: _Stat, parent: _Stat, nodes: list[_Stat], stats: _Stats) 
     return joined if found else nodes
 
 
-def _pre_text(node: LexborNode, pieces: list[str]) -> None:
+def _pre_text(stats: _Stats, row: int, pieces: list[str]) -> None:
     """Preformatted text as written: whitespace kept, ``<br>`` and block children break lines."""
-    child = node.child
-    while child is not None:
-        tag = child.tag or ""
-        if tag == "-text":
-            pieces.append(child.text_content or "")
+    table = stats.facts
+    tags, texts, end = table.tags, table.texts, table.end
+    child = row + 1
+    stop = end[row]
+    while child < stop:
+        tag = tags[child]
+        if tag == TEXT:
+            pieces.append(texts[child] or "")
+        elif child in stats.removed:
+            pass
         elif tag == "br":
             pieces.append("\n")
-        elif tag and tag[0] != "-":
+        else:
             block = tag not in _INLINE
             if block and pieces and not pieces[-1].endswith("\n"):
                 pieces.append("\n")
-            _pre_text(child, pieces)
+            _pre_text(stats, child, pieces)
             if block and pieces and not pieces[-1].endswith("\n"):
                 pieces.append("\n")
-        child = child.next
+        child = end[child]
 
 
-def _is_data_table(table: LexborNode, stats: _Stats) -> bool:
+# what makes a table page layout rather than data (see _is_data_table)
+_LAYOUT_INSIDE_TABLE = frozenset({"table", "p", "article", "h1", "h2", "h3"})
+
+
+def _is_data_table(stats: _Stats, row: int) -> bool:
     """A table of data (rows and cells) rather than page layout."""
-    own = table.mem_id
-    # lexbor's css() matches the node itself too
-    for inner in table.css("table, p, div > div, article, h1, h2, h3"):
-        if inner.mem_id != own:
+    table = stats.facts
+    tags, parent = table.tags, table.parent
+    chars = stats.chars
+    cells_fit = True
+    for inner in stats.descendants(row):
+        tag = tags[inner]
+        if tag in _LAYOUT_INSIDE_TABLE or (tag == "div" and tags[parent[inner]] == "div"):
             return False
-    for cell in table.css("td, th"):
-        cstat = stats.by_id.get(cell.mem_id)
-        if cstat is not None and cstat.chars > 400:
-            return False
-    return True
+        if tag in ("td", "th") and chars[inner] > 400:
+            cells_fit = False
+    return cells_fit
 
 
 class _Writer:
     """Turns the chosen container into blocks, pruning boilerplate inside it."""
 
-    __slots__ = ("blocks", "buffer", "include_tables", "kept", "limit", "listing", "stats")
+    __slots__ = (
+        "blocks",
+        "buffer",
+        "include_tables",
+        "kept",
+        "limit",
+        "listing",
+        "stats",
+        "table",
+    )
 
     def __init__(
         self,
@@ -796,6 +935,7 @@ class _Writer:
         listing: bool = False,
     ) -> None:
         self.stats = stats
+        self.table = stats.facts
         self.kept = kept
         # a listing's items are links by nature: link density says nothing about them
         self.listing = listing
@@ -817,77 +957,85 @@ class _Writer:
         if cleaned:
             self.blocks.append(RawBlock(kind, cleaned, level))
 
-    def pruned(self, node: LexborNode, tag: str) -> bool:
+    def pruned(self, row: int, tag: str) -> bool:
         if tag in _SKIP:
             return True
-        stat = self.stats.by_id.get(node.mem_id)
-        if stat is None or stat.chars == 0:
+        stats = self.stats
+        chars = stats.chars[row]
+        if chars == 0:
             return tag not in ("br", "img", "hr")
-        if tag == "form" and stat.chars < _PRUNE_MAX_SHARE * self.limit:
+        if tag == "form" and chars < _PRUNE_MAX_SHARE * self.limit:
             # a form inside the article is a widget; one around it is the page (ASP.NET)
             return True
-        category = self.kept.get(node.mem_id)
+        category = self.kept.get(self.table.mem[row])
         if category is not None and (
-            stat.chars < _PRUNE_MAX_SHARE * self.limit
+            chars < _PRUNE_MAX_SHARE * self.limit
             # a comment thread longer than the story it follows still is not the story
-            or (category == "comments" and self.limit - stat.chars >= _STORY_BESIDE_COMMENTS)
+            or (category == "comments" and self.limit - chars >= _STORY_BESIDE_COMMENTS)
         ):
             # a boilerplate-named container the DOM stage kept as large for the page is
             # small for the article: it goes now
             return True
-        if tag in _LINK_FARM_TAGS and stat.links and not self.listing:
-            density = stat.link_density
+        links = stats.links[row]
+        if tag in _LINK_FARM_TAGS and links and not self.listing:
+            density = links / chars
             if tag in ("p", "li"):
-                return density > 0.8 and stat.chars < 100
+                return density > 0.8 and chars < 100
             if (
                 density > 0.6
-                and stat.chars < _PRUNE_MAX_SHARE * self.limit
+                and chars < _PRUNE_MAX_SHARE * self.limit
                 # a container with sentences of its own beside its links is walked: its
                 # lists are judged one by one
-                and stat.chars - stat.links < _LINK_FARM_MAX_TEXT
+                and chars - links < _LINK_FARM_MAX_TEXT
             ):
                 return True
         return False
 
-    def walk(self, node: LexborNode, kind: BlockKind) -> None:
-        child = node.child
-        while child is not None:
-            tag = child.tag or ""
-            if tag == "-text":
-                text = child.text_content
+    def walk(self, row: int, kind: BlockKind) -> None:
+        table = self.table
+        tags, texts, end = table.tags, table.texts, table.end
+        removed = self.stats.removed
+        buffer = self.buffer
+        child = row + 1
+        stop = end[row]
+        while child < stop:
+            tag = tags[child]
+            if tag == TEXT:
+                text = texts[child]
                 if text:
                     # a newline in the source is a space on the page; only <br> breaks
-                    self.buffer.append(text.replace("\n", " ") if "\n" in text else text)
-            elif tag and tag[0] != "-":
-                if tag == "br":
-                    self.buffer.append("\n")
-                elif tag in _INLINE:
-                    if tag == "a" or not self.pruned(child, tag):
-                        self.walk(child, kind)
-                elif not self.pruned(child, tag):
-                    self.block(child, tag, kind)
-            child = child.next
+                    buffer.append(text.replace("\n", " ") if "\n" in text else text)
+            elif child in removed:
+                pass
+            elif tag == "br":
+                buffer.append("\n")
+            elif tag in _INLINE:
+                if tag == "a" or not self.pruned(child, tag):
+                    self.walk(child, kind)
+            elif not self.pruned(child, tag):
+                self.block(child, tag, kind)
+            child = end[child]
 
-    def block(self, node: LexborNode, tag: str, kind: BlockKind) -> None:
+    def block(self, row: int, tag: str, kind: BlockKind) -> None:
         self.flush(kind)
         level = _HEADINGS.get(tag)
         if level is not None:
-            self.inner(node, "heading")
+            self.inner(row, "heading")
             self.flush("heading", level)
             return
         if tag == "pre":
             pieces: list[str] = []
-            _pre_text(node, pieces)
+            _pre_text(self.stats, row, pieces)
             text = "".join(pieces).strip("\n")
             if text.strip():
                 self.blocks.append(RawBlock("code", text))
             return
         if tag == "table":
-            if _is_data_table(node, self.stats):
+            if _is_data_table(self.stats, row):
                 if self.include_tables:
-                    self._table(node)
+                    self._table(row)
                 return
-            self.walk(node, kind)
+            self.walk(row, kind)
             self.flush(kind)
             return
         if tag == "li" or tag in ("dt", "dd"):
@@ -898,23 +1046,33 @@ class _Writer:
             inner = kind  # a paragraph or div inside a list item or quote stays one
         else:
             inner = "paragraph"
-        self.inner(node, inner)
+        self.inner(row, inner)
         self.flush(inner)
 
-    def inner(self, node: LexborNode, kind: BlockKind) -> None:
-        """The node's content into the buffer: in one lexbor call when it is flat text."""
-        stat = self.stats.by_id.get(node.mem_id)
-        if stat is not None and stat.flat:
-            self.buffer.append(" ".join(node.text(deep=True).split()))
+    def inner(self, row: int, kind: BlockKind) -> None:
+        """The element's content into the buffer: all its text at once when it is flat."""
+        if row not in self.stats.nonflat:
+            self.buffer.append(" ".join(self.stats.deep_text(row).split()))
         else:
-            self.walk(node, kind)
+            self.walk(row, kind)
 
-    def _table(self, table: LexborNode) -> None:
+    def _table(self, row: int) -> None:
+        stats = self.stats
+        tags, texts = self.table.tags, self.table.texts
         rows: list[str] = []
-        for row in table.css("tr"):
-            cells = [" ".join(c.text(deep=True, separator=" ").split()) for c in row.css("td, th")]
-            if any(cells):
-                rows.append(" | ".join(cells))
+        for tr in stats.descendants(row):
+            if tags[tr] != "tr":
+                continue
+            cells = [
+                " ".join(
+                    [t for r in stats.descendants(cell) if (t := texts[r]) is not None]
+                ).split()
+                for cell in stats.descendants(tr)
+                if tags[cell] in ("td", "th")
+            ]
+            joined = [" ".join(cell) for cell in cells]
+            if any(joined):
+                rows.append(" | ".join(joined))
         if rows:
             self.blocks.append(RawBlock("table", "\n".join(rows)))
 
@@ -937,7 +1095,7 @@ def extract_native(
     When the page reads weakly as an article, a repeated structure that holds most of its
     text (a listing of cards, a product grid, a thread of posts) is taken instead.
     """
-    stats = _Stats(pruner, fast=_SPEEDUPS is not None)
+    stats = _Stats(pruner)
     page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
@@ -1049,30 +1207,14 @@ def _write(
     listing: bool,
 ) -> list[RawBlock]:
     limit = max(sum(s.chars for s in chosen), 1)
-    if stats.fast:
-        assert _SPEEDUPS is not None
-        blocks: list[RawBlock] = _SPEEDUPS.write(
-            chosen,
-            stats.by_id,
-            kept,
-            include_tables,
-            listing,
-            float(limit),
-            _PRUNE_MAX_SHARE,
-            float(_STORY_BESIDE_COMMENTS),
-            float(_LINK_FARM_MAX_TEXT),
-        )
-        return blocks
     writer = _Writer(stats, kept, include_tables=include_tables, limit=limit, listing=listing)
     for stat in chosen:
-        node = stat.node
-        assert node is not None
-        tag = node.tag or ""
+        tag = stat.tag
         if tag in _INLINE:
-            writer.walk(node, "paragraph")
+            writer.walk(stat.row, "paragraph")
             writer.flush("paragraph")
         else:
-            writer.block(node, tag, "paragraph")
+            writer.block(stat.row, tag, "paragraph")
     writer.flush("paragraph")
     return writer.blocks
 
@@ -1163,30 +1305,14 @@ def _confidence(
 
 
 def speedups_active() -> bool:
-    """Whether the C walks (``newsclean._extract._speedups``) run; see ``speedups.py``."""
-    return _SPEEDUPS is not None
+    """Whether the compiled facts reader runs (see ``speedups.py``)."""
+    return facts.reader() is not None
 
 
 def speedups_module() -> ModuleType | None:
-    """The C module when its walks run (read at each call: tests switch it off), else None."""
-    return _SPEEDUPS
+    """Always None: the stages' own C walks are gone; every stage decides in Python (the
+    compiled part is the facts reader, ``facts.read``)."""
+    return None
 
 
-# Trees deeper than this go to the Python walks, which are the reference for deep pages
-# (they flatten a tree their recursion cannot take; see _pipeline._native): the C walk
-# stops at this depth and leaves the tree to them.
-FAST_MAX_DEPTH = 150
-# The tag sets the C walk applies, by its flag names: written once, here.
-_FLAG_SETS = {
-    "F_INLINE": _INLINE,
-    "F_SKIP": _SKIP,
-    "F_SCORED": _SCORED,
-    "F_TEXT_CONTAINER": _TEXT_CONTAINERS,
-    "F_NO_VOCABULARY": _NO_VOCABULARY,
-    "F_NEVER_PRUNED": NEVER_PRUNED,
-    "F_LINK_FARM": _LINK_FARM_TAGS,
-    # the DOM stage's (boilerplate.py: _speedups.dom_never and dom_strip)
-    **boilerplate.SPEEDUP_TAG_SETS,
-}
-SPEEDUPS = speedups.load(_FLAG_SETS, RawBlock)
-_SPEEDUPS = SPEEDUPS.module
+SPEEDUPS = speedups.load()
