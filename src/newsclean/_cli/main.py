@@ -12,11 +12,19 @@ from newsclean._cli import schema as _cli_schema
 from newsclean._version import __version__
 
 
+def _version() -> str:
+    """The version, and which facts reader runs (compiled, or Python and why)."""
+    from newsclean._extract import facts, native  # native loads the compiled reader
+
+    assert native.SPEEDUPS is not None
+    return f"newsclean {__version__} ({facts.reader_status()})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsclean", description="Turn news and article web pages into clean records."
     )
-    parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     subparsers = parser.add_subparsers(dest="command", required=True)
     _cli_clean.register(subparsers)
     _cli_fetch.register(subparsers)
