@@ -33,7 +33,7 @@ from newsclean._extract import facts
 __all__ = ["DISABLE_ENV", "SELECTOLAX_VERSIONS", "SELF_TEST_HTML", "Loaded", "load"]
 
 # selectolax releases whose bundled lexbor headers _lexbor.h was checked against
-SELECTOLAX_VERSIONS = frozenset({"1.0.2"})
+SELECTOLAX_VERSIONS = frozenset({"1.0.0", "1.0.1", "1.0.2"})
 DISABLE_ENV = "NEWSCLEAN_NO_SPEEDUPS"
 # the lexbor functions the reader calls, by their exported names
 _FUNCTIONS = (
