@@ -35,7 +35,8 @@ static lxb_dom_node_remove_f node_remove = NULL;
 static lxb_dom_element_qualified_name_f element_qualified_name = NULL;
 static lxb_dom_attr_qualified_name_f attr_qualified_name = NULL;
 static lxb_dom_attr_value_noi_f attr_value = NULL;
-static PyObject *str_text = NULL; /* "-text" */
+static PyObject *str_text = NULL;  /* "-text" */
+static PyObject *str_empty = NULL; /* "": an element's text */
 /* the attribute names Python asked for (configure), as bytes */
 static Py_ssize_t attr_count = 0;
 static char *attr_names[MAX_ATTRS];
@@ -110,8 +111,8 @@ tag_of(lxb_dom_node_t *node)
 typedef struct {
     Py_ssize_t size, capacity;
     lxb_dom_node_t **node;
-    Py_ssize_t *parent, *end, *chars, *links, *commas, *pieces;
-    int *depth, *is_a;
+    Py_ssize_t *parent, *end, *chars, *own, *links, *commas, *pieces;
+    int *depth, *is_a, *texts_row;
     PyObject *tags, *texts;   /* lists */
     PyObject *attrs[MAX_ATTRS]; /* lists */
 } Table;
@@ -133,11 +134,13 @@ table_grow(Table *t)
     GROW(parent, Py_ssize_t);
     GROW(end, Py_ssize_t);
     GROW(chars, Py_ssize_t);
+    GROW(own, Py_ssize_t);
     GROW(links, Py_ssize_t);
     GROW(commas, Py_ssize_t);
     GROW(pieces, Py_ssize_t);
     GROW(depth, int);
     GROW(is_a, int);
+    GROW(texts_row, int);
 #undef GROW
     t->capacity = capacity;
     return 0;
@@ -150,11 +153,13 @@ table_free(Table *t)
     PyMem_Free(t->parent);
     PyMem_Free(t->end);
     PyMem_Free(t->chars);
+    PyMem_Free(t->own);
     PyMem_Free(t->links);
     PyMem_Free(t->commas);
     PyMem_Free(t->pieces);
     PyMem_Free(t->depth);
     PyMem_Free(t->is_a);
+    PyMem_Free(t->texts_row);
     Py_XDECREF(t->tags);
     Py_XDECREF(t->texts);
     for (Py_ssize_t k = 0; k < attr_count; k++) {
@@ -219,7 +224,7 @@ add_row(Table *t, lxb_dom_node_t *node, Py_ssize_t parent, PyObject *tag, PyObje
     Py_ssize_t row = t->size;
     int status = PyList_Append(t->tags, tag);
     Py_DECREF(tag);
-    if (status < 0 || PyList_Append(t->texts, text != NULL ? text : Py_None) < 0 ||
+    if (status < 0 || PyList_Append(t->texts, text != NULL ? text : str_empty) < 0 ||
         add_attributes(t, text == NULL && node->type == LXB_DOM_NODE_TYPE_ELEMENT ? node : NULL) < 0) {
         return -1;
     }
@@ -227,9 +232,10 @@ add_row(Table *t, lxb_dom_node_t *node, Py_ssize_t parent, PyObject *tag, PyObje
     t->parent[row] = parent;
     t->end[row] = row + 1;
     t->depth[row] = parent < 0 ? 0 : t->depth[parent] + 1;
+    t->texts_row[row] = text != NULL;
     t->is_a[row] = text == NULL && node->type == LXB_DOM_NODE_TYPE_ELEMENT &&
                    node->local_name == a_id;
-    t->chars[row] = t->links[row] = t->commas[row] = t->pieces[row] = 0;
+    t->chars[row] = t->own[row] = t->links[row] = t->commas[row] = t->pieces[row] = 0;
     if (text != NULL) {
         Py_ssize_t commas = 0;
         t->chars[row] = stripped_length(text, &commas);
@@ -258,7 +264,7 @@ int_list(const Py_ssize_t *values, Py_ssize_t n)
     return list;
 }
 
-/* read(root_id) -> (tags, parent, end, depth, mem, texts, chars, links, commas, pieces,
+/* read(root_id) -> (tags, parent, end, depth, mem, texts, chars, own, links, commas, pieces,
  * attrs): the facts of root's subtree; see facts.py (Facts) for each column. */
 static PyObject *
 speedups_read(PyObject *module, PyObject *args)
@@ -355,6 +361,9 @@ speedups_read(PyObject *module, PyObject *args)
         t.links[up] += t.is_a[row] ? t.chars[row] : t.links[row];
         t.commas[up] += t.commas[row];
         t.pieces[up] += t.pieces[row];
+        if (t.texts_row[row]) {
+            t.own[up] += t.chars[row];
+        }
     }
     depth = PyList_New(t.size);
     mem = PyList_New(t.size);
@@ -377,9 +386,10 @@ speedups_read(PyObject *module, PyObject *args)
         PyTuple_SET_ITEM(attrs, k, t.attrs[k]);
         t.attrs[k] = NULL;
     }
-    result = Py_BuildValue("(ONNOOONNNNO)", t.tags, int_list(t.parent, t.size),
+    result = Py_BuildValue("(ONNOOONNNNNO)", t.tags, int_list(t.parent, t.size),
                            int_list(t.end, t.size), depth, mem, t.texts,
-                           int_list(t.chars, t.size), int_list(t.links, t.size),
+                           int_list(t.chars, t.size), int_list(t.own, t.size),
+                           int_list(t.links, t.size),
                            int_list(t.commas, t.size), int_list(t.pieces, t.size), attrs);
 done:
     Py_XDECREF(depth);
@@ -488,7 +498,8 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     str_text = PyUnicode_InternFromString("-text");
-    if (str_text == NULL) {
+    str_empty = PyUnicode_InternFromString("");
+    if (str_text == NULL || str_empty == NULL) {
         return NULL;
     }
     return PyModule_Create(&speedups_module);

@@ -4,9 +4,9 @@ Passes over one lexbor tree. The elements the semantic passes judge come from on
 (:class:`DomScan`: lexbor walks the tree once per query), taken before anything goes.
 Removal detaches nodes (``remove``), never frees them: a node listed by the query may sit
 inside another that already went, where removing it again changes nothing. The pipeline runs
-passes 1 and 2's landmarks through :class:`DomPass`, which hands them to the C speedups
-(``_speedups.dom_never`` / ``dom_strip``) when they are active; the Python functions here
-are the reference they mirror and the fallback.
+passes 1 and 2's landmarks through :class:`DomPass`. Every rule of the stage is written
+here, once; the native extractor's own vocabulary pass (:class:`VocabularyPruner`, run by
+``native.py`` over the facts table) judges by the same vocabulary.
 
 1. Elements that are never content: scripts, styles, embedded widgets, forms' controls,
    hidden elements, dialogs, navigation landmarks.
@@ -133,23 +133,6 @@ NEVER_PRUNED = frozenset({"html", "body"})
 # Never removed by the semantic passes either, whatever their role or style: the document's
 # own elements (lexbor refuses to detach the root; selectolax caches head and body).
 _TOP = frozenset({"html", "head", "body"})
-# The tag sets the C version of the passes (_speedups.dom_never, dom_strip) applies, by its
-# flag names; native.py hands them to speedups.load with its own.
-SPEEDUP_TAG_SETS = {
-    "F_NEVER_TAG": NEVER_TAGS,
-    # the tags _SCAN names: an element is listed once per selector it matches
-    "F_SCAN_TAG": NEVER_TAGS | {"noscript", "header", "footer", "aside", "article", "main", "form"},
-    "F_NOSCRIPT": frozenset({"noscript"}),
-    "F_HEADER": frozenset({"header"}),
-    "F_CHROME_TAG": frozenset({"footer", "aside"}),
-    "F_CONTENT_TAG": frozenset({"article", "main"}),
-    "F_FORM": frozenset({"form"}),
-    "F_INPUT": frozenset({"input"}),
-    "F_SIGNUP_STOP": _SIGNUP_STOP,
-    # judged here, these go to the Python passes (selectolax re-points its head and body)
-    "F_TOP": frozenset({"html", "head", "body"}),
-    "F_BODY": frozenset({"body"}),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,75 +327,35 @@ class DomPass:
         pruner = VocabularyPruner(tree, vocab, ..., content=dom.content)
         extract_native(root, pruner=pruner, hints=dom.hints)
 
-    With the C speedups (``_speedups.dom_never`` / ``dom_strip``) the scan, the removals and
-    their text lengths run in C and only mem_ids come back; without them (or on a page
-    where ``<html>``, ``<head>`` or ``<body>`` itself would be judged) :class:`DomScan`,
-    :func:`remove_never_content` and :func:`strip_boilerplate` run: they are the reference.
+    :class:`DomScan` finds what the passes judge in one query, :func:`remove_never_content`
+    and :func:`strip_boilerplate` judge it (``speedups`` is ignored: the C versions of these
+    passes are gone, every rule is here).
     """
 
-    __slots__ = ("_fast", "_lists", "content", "hints", "never", "scan", "tree")
+    __slots__ = ("content", "hints", "never", "scan", "tree")
 
     def __init__(self, tree: LexborHTMLParser, *, speedups: ModuleType | None = None) -> None:
         self.tree = tree
-        self.scan: DomScan | None = None
-        self._fast: ModuleType | None = None
-        self._lists: tuple[list[int], list[int], list[int]] = ([], [], [])
         # VocabularyPruner's content set (set by strip) and the body hints, as mem_ids
         self.content: Collection[int] = frozenset()
-        self.hints: list[int] = []
-        html = tree.root
-        root = tree.body or html
-        if speedups is not None and html is not None and root is not None:
-            found = speedups.dom_never(
-                html.mem_id,
-                root.mem_id,
-                SIGNUP_FORM_MAX_CHARS,
-                SIGNUP_BOX_MAX_CHARS,
-                MAX_REMOVED_SHARE,
-            )
-            if found is not None:
-                self.never, hidden, chrome, markers, self.hints = found
-                self._lists = (hidden, chrome, markers)
-                self._fast = speedups
-                return
         self.scan = DomScan.of(tree)
         self.never = remove_never_content(tree, self.scan)
-        self.hints = [node.mem_id for node in self.scan.body_hints]
+        self.hints: list[int] = [node.mem_id for node in self.scan.body_hints]
 
     def strip(
         self, vocab: Vocabulary, *, include_comments: bool = False, vocabulary: bool = True
     ) -> CleaningReport:
         """:func:`strip_boilerplate` after the never-content pass (``never_content=False``)."""
-        tree = self.tree
-        if self._fast is None:
-            assert self.scan is not None
-            report = strip_boilerplate(
-                tree,
-                vocab,
-                include_comments=include_comments,
-                vocabulary=vocabulary,
-                never_content=False,
-                scan=self.scan,
-            )
-            self.content = _content_ids(self.scan.markers)
-            return report
-        root = tree.body or tree.root
-        if root is None:
-            return CleaningReport(0, 0, 0)
-        hidden, chrome, markers = self._lists
-        never, removed, page_length, self.content = self._fast.dom_strip(
-            root.mem_id, hidden, chrome, markers, MAX_REMOVED_SHARE
-        )
-        if not vocabulary:
-            return CleaningReport(never, removed, 0, page_length)
-        pruner = VocabularyPruner(
-            tree,
+        report = strip_boilerplate(
+            self.tree,
             vocab,
             include_comments=include_comments,
-            page_chars=page_length,
-            content=self.content,
+            vocabulary=vocabulary,
+            never_content=False,
+            scan=self.scan,
         )
-        return CleaningReport(never, removed, _prune_vocabulary(tree, pruner), page_length)
+        self.content = _content_ids(self.scan.markers)
+        return report
 
 
 def _content_ids(markers: Sequence[LexborNode]) -> set[int]:

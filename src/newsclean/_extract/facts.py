@@ -7,8 +7,10 @@ nodes; comments and other nodes are left out):
 - ``parent``: the parent's row (-1 for the root, row 0), ``end``: the row after the node's
   subtree (its descendants are rows ``i + 1 .. end[i] - 1``), ``depth`` (the root's is 0);
 - ``mem``: the node's identity (``LexborNode.mem_id``): removals go back to the tree by it;
-- ``texts``: a text node's text (``text_content``), ``None`` for an element;
+- ``texts``: a text node's text (``text_content``), ``""`` for an element (so that a
+  subtree's text is ``"".join(texts[i:end[i]])``);
 - ``chars``: the subtree's text length, each text node counted as ``len(text.strip())``;
+  ``own``: the part of it in the element's own text nodes (its children, not deeper);
   ``links``: the part of it inside ``<a>`` elements below the node (a link's own text is
   link text for its ancestors, not for itself); ``commas``: its commas; ``pieces``: its text
   nodes (``len(node.text(separator=" ", strip=True))`` is ``chars + pieces - 1``);
@@ -51,6 +53,7 @@ class Facts:
         "links",
         "mem",
         "nodes",
+        "own",
         "parent",
         "pieces",
         "remover",
@@ -84,6 +87,7 @@ class Facts:
             self.mem,
             self.texts,
             self.chars,
+            self.own,
             self.links,
             self.commas,
             self.pieces,
@@ -107,6 +111,7 @@ class Facts:
             self.mem,
             self.texts,
             self.chars,
+            self.own,
             self.links,
             self.commas,
             self.pieces,
@@ -133,8 +138,7 @@ class Facts:
 
     def text(self, row: int) -> str:
         """``node.text(deep=True)``: the subtree's text nodes, joined."""
-        texts = self.texts
-        return "".join([t for t in texts[row : self.end[row]] if t is not None])
+        return "".join(self.texts[row : self.end[row]])
 
     def remove(self, row: int) -> None:
         """Detach the node at ``row`` from the tree (``LexborNode.remove``)."""
@@ -152,7 +156,7 @@ def read_python(root: LexborNode) -> Facts:
     end = [0]
     depth = [0]
     mem = [root.mem_id]
-    texts: list[str | None] = [None]
+    texts: list[str] = [""]
     chars = [0]
     commas = [0]
     pieces = [0]
@@ -192,7 +196,7 @@ def read_python(root: LexborNode) -> Facts:
                 continue
         elif tag and tag[0] != "-":
             tags.append(tag)
-            texts.append(None)
+            texts.append("")
             chars.append(0)
             commas.append(0)
             pieces.append(0)
@@ -214,13 +218,16 @@ def read_python(root: LexborNode) -> Facts:
             node = node.next
     end[0] = len(tags)
     links = [0] * len(tags)
+    own = [0] * len(tags)
     for row in range(len(tags) - 1, 0, -1):
         up = parent[row]
+        if tags[row] == TEXT:
+            own[up] += chars[row]
         chars[up] += chars[row]
         links[up] += chars[row] if tags[row] == "a" else links[row]
         commas[up] += commas[row]
         pieces[up] += pieces[row]
-    columns = (tags, parent, end, depth, mem, texts, chars, links, commas, pieces, attrs)
+    columns = (tags, parent, end, depth, mem, texts, chars, own, links, commas, pieces, attrs)
     return Facts(columns, nodes=nodes)
 
 

@@ -201,8 +201,7 @@ _TimeFacts = tuple[str, str, bool]
 
 @dataclass(slots=True)
 class _Page:
-    """What harvest_metadata reads off the tree, as plain values: built by the Python functions
-    below (the reference) or by ``_speedups.meta_scan`` in one walk (see :func:`_read_page`)."""
+    """What harvest_metadata reads off the tree, as plain values (see :func:`_read_page`)."""
 
     meta: dict[str, list[str]]
     scripts: list[str]  # the text of each JSON-LD script
@@ -217,14 +216,7 @@ class _Page:
 
 
 def _read_page(tree: LexborHTMLParser, speedups: ModuleType | None) -> _Page:
-    """The page's metadata sources, from the C walk when it runs, else from lexbor's queries.
-
-    The C walk (``_speedups.meta_scan``) visits every element once and classifies it as the
-    queries below would list it; the Python functions stay the reference it mirrors.
-    """
-    root = tree.root
-    if speedups is not None and root is not None:
-        return _fast_page(speedups, root)
+    """The page's metadata sources, from lexbor's queries (``speedups`` is ignored)."""
     scan = _scan(tree)
     h1_texts = [t for t in (node_text(h) for h in scan.h1s) if t][:H1S_READ]
     return _Page(
@@ -241,47 +233,6 @@ def _read_page(tree: LexborHTMLParser, speedups: ModuleType | None) -> _Page:
             (node_text(n), partial(_inside_comments, n)) for n in _byline_text_nodes(tree)
         ),
     )
-
-
-def _fast_page(speedups: ModuleType, root: LexborNode) -> _Page:
-    """:func:`_read_page` from ``_speedups.meta_scan``: one walk, texts read in C."""
-    # the meta tags come filed as _add_meta files them
-    (meta, scripts, h1_texts, title, language, canonical, datelines, times, bylines) = (
-        speedups.meta_scan(root.mem_id, H1S_READ, DATELINES_READ)
-    )
-    return _Page(
-        meta=meta,
-        scripts=scripts,
-        h1_texts=h1_texts,
-        title=title,
-        language=language,
-        canonical=canonical.strip(),
-        datelines=datelines,
-        times=times,
-        bylines=_fast_candidates(speedups, root, bylines),
-        byline_texts=_fast_text_candidates(speedups, root),
-    )
-
-
-def _fast_text_candidates(speedups: ModuleType, root: LexborNode) -> Iterator[_Candidate]:
-    """The text bylines, from a walk that runs at the first candidate asked for: only pages
-    whose other bylines name nobody ask (about half), and it reads every paragraph's text."""
-    yield from _fast_candidates(speedups, root, speedups.meta_byline_texts(root.mem_id))
-
-
-def _fast_candidates(
-    speedups: ModuleType, root: LexborNode, listing: list[int]
-) -> Iterator[_Candidate]:
-    """Byline candidates from ``[mem_id, repeats, ...]``, their texts read as they are asked.
-
-    ``root`` is held while they are: its parser owns the nodes the mem_ids point at.
-    """
-    for at in range(0, len(listing), 2):
-        mem_id = listing[at]
-        text: str = speedups.meta_text(mem_id)
-        inside = partial(speedups.meta_inside_comments, mem_id, COMMENT_LEVELS)
-        for _ in range(listing[at + 1]):
-            yield text, inside
 
 
 def _add_meta(meta: dict[str, list[str]], content: str | None, keys: list[str | None]) -> None:
@@ -555,29 +506,66 @@ def harvest_metadata(
 ) -> Metadata:
     """Read every metadata field the page offers. Must run before the DOM is cleaned.
 
-    ``speedups`` is the C module (``native.speedups_module()``) whose walk reads the tree in
-    one pass; without it lexbor's queries do, with the same result.
+    ``speedups`` is ignored (the stage's own C walk is gone: the page is read through
+    lexbor's queries); it stays for callers until they drop it.
     """
-    page = _read_page(tree, speedups)
+    page = _read_page(tree, None)
     meta = page.meta
     objects: list[dict[str, Any]] = []
     for script in page.scripts:
         objects.extend(iter_jsonld_objects(parse_jsonld(script)))
     article = find_article_object(objects) or {}
-    publisher = article.get("publisher")
-    website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
 
     md = Metadata()
     md.h1_texts = page.h1_texts
-    md.site_name = (
+    md.site_name = _site_name(meta, article, objects)
+    md.title_candidates = _title_candidates(meta, article, page.title)
+    md.title = _choose_title(md)
+    md.description = _first(
+        meta, ("og:description", "description", "twitter:description", "dc.description")
+    ) or _text_value(article.get("description"))
+    md.authors, md.agency = _authors(meta, article, page, vocab)
+    md.published = (
+        parse_date(_text_value(article.get("datePublished")))
+        or parse_date(_first(meta, _PUBLISHED_META))
+        or _time_published(page.times)
+        or parse_date(_text_value(article.get("dateCreated")))
+    )
+    md.modified = parse_date(_text_value(article.get("dateModified"))) or parse_date(
+        _first(meta, _MODIFIED_META)
+    )
+    md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
+    md.tags = _tags(meta, article)
+    md.language = _language(meta, article, page.language)
+    image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
+    image = image or _jsonld_image(article.get("image"))
+    md.image = _join(url, image) if (image and url) else image
+    md.canonical_url = _canonical_url(meta, page.canonical, url)
+    md.dateline_candidates = [text for text in page.datelines if 3 <= len(text) <= 200]
+    body = article.get("articleBody")
+    md.article_body = body if isinstance(body, str) and body.strip() else None
+    types = article.get("@type")
+    md.page_type = _text_value(types) if types else None
+    return md
+
+
+def _site_name(
+    meta: dict[str, list[str]], article: dict[str, Any], objects: list[dict[str, Any]]
+) -> str | None:
+    """The site's name: meta tags, then the article's publisher, then a WebSite object."""
+    website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
+    name = (
         _first(meta, ("og:site_name", "application-name", "twitter:site:name"))
-        or _text_value(publisher)
+        or _text_value(article.get("publisher"))
         or _text_value(website.get("name"))
     )
-    if md.site_name and _URL_LIKE.match(md.site_name):
-        md.site_name = None
+    return None if name and _URL_LIKE.match(name) else name
 
-    html_title = page.title
+
+def _title_candidates(
+    meta: dict[str, list[str]], article: dict[str, Any], html_title: str
+) -> list[str]:
+    """The headline's candidates, best first: JSON-LD, meta tags, ``<title>``."""
     candidates = [
         _text_value(article.get("headline")),
         _first(
@@ -593,69 +581,60 @@ def harvest_metadata(
         ),
         html_title or None,
     ]
-    md.title_candidates = [c for c in candidates if c]
-    md.title = _choose_title(md)
+    return [c for c in candidates if c]
 
-    md.description = _first(
-        meta, ("og:description", "description", "twitter:description", "dc.description")
-    ) or _text_value(article.get("description"))
 
+def _authors(
+    meta: dict[str, list[str]], article: dict[str, Any], page: _Page, vocab: Vocabulary
+) -> tuple[list[str], str | None]:
+    """The authors and a wire agency named among them: JSON-LD, meta tags, then bylines."""
     people = _jsonld_people(article.get("author")) if article else []
     if not people:
         raw = _first(meta, _AUTHOR_META)
         if raw and not _URL_LIKE.match(raw):
             people = [raw]
     authors: list[str] = []
+    found_agency: str | None = None
     for raw in people:
         names, agency = split_authors(raw, vocab)
-        md.agency = md.agency or agency
+        found_agency = found_agency or agency
         authors.extend(n for n in names if n not in authors)
     if not authors:
         authors, agency = _byline_authors(page.bylines, page.byline_texts, vocab)
-        md.agency = md.agency or agency
-    md.authors = authors
+        found_agency = found_agency or agency
+    return authors, found_agency
 
-    md.published = (
-        parse_date(_text_value(article.get("datePublished")))
-        or parse_date(_first(meta, _PUBLISHED_META))
-        or _time_published(page.times)
-        or parse_date(_text_value(article.get("dateCreated")))
-    )
-    md.modified = parse_date(_text_value(article.get("dateModified"))) or parse_date(
-        _first(meta, _MODIFIED_META)
-    )
-    md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
+
+def _tags(meta: dict[str, list[str]], article: dict[str, Any]) -> list[str]:
+    """The page's tags (at most 50, each once): JSON-LD keywords, then meta tags."""
     tags = _keywords(article.get("keywords"))
     if not tags:
         tags = [t for key in _TAG_META[:1] for t in meta.get(key, [])]
     if not tags:
         tags = _keywords(_first(meta, _TAG_META[1:]))
-    md.tags = list(dict.fromkeys(tags))[:50]
+    return list(dict.fromkeys(tags))[:50]
 
-    md.language = (
-        page.language
+
+def _language(meta: dict[str, list[str]], article: dict[str, Any], html_lang: str) -> str | None:
+    """The page's language tag: ``<html lang>``, JSON-LD, meta tags; ``en_US`` as ``en-US``."""
+    language = (
+        html_lang
         or _text_value(article.get("inLanguage"))
         or _first(meta, ("og:locale", "content-language", "language", "dc.language"))
         or None
     )
-    if md.language:
-        md.language = md.language.replace("_", "-").split(",")[0].strip() or None
+    if language:
+        language = language.replace("_", "-").split(",")[0].strip() or None
+    return language
 
-    image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
-    image = image or _jsonld_image(article.get("image"))
-    md.image = _join(url, image) if (image and url) else image
 
-    href = page.canonical or (_first(meta, ("og:url",)) or "")
-    md.canonical_url = (_join(url, href) if url else href) or None
-    if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
-        md.canonical_url = None
-
-    md.dateline_candidates = [text for text in page.datelines if 3 <= len(text) <= 200]
-    body = article.get("articleBody")
-    md.article_body = body if isinstance(body, str) and body.strip() else None
-    types = article.get("@type")
-    md.page_type = _text_value(types) if types else None
-    return md
+def _canonical_url(meta: dict[str, list[str]], canonical: str, url: str | None) -> str | None:
+    """The canonical link (or ``og:url``), absolute against ``url``; only http(s)."""
+    href = canonical or (_first(meta, ("og:url",)) or "")
+    found = (_join(url, href) if url else href) or None
+    if found and not found.startswith(("http://", "https://")):
+        return None
+    return found
 
 
 def _choose_title(md: Metadata) -> str | None:

@@ -29,6 +29,7 @@ trafilatura for a second opinion only where the native result is weak.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -294,7 +295,6 @@ class _Stat:
         "commas",
         "links",
         "mem_id",
-        "paragraphs",
         "parent_id",
         "row",
         "score",
@@ -315,9 +315,12 @@ class _Stat:
         self.links: int = stats.links[row]
         self.commas: int = stats.commas[row]
         self.score: float = stats.scores.get(row, 0.0)
-        # characters of paragraph-like text below (undecayed): the story's mass
-        self.paragraphs: int = stats.paragraphs.get(row, 0)
         self._children: list[_Stat] | None = None
+
+    @property
+    def paragraphs(self) -> int:
+        """Characters of paragraph-like text below (undecayed): the story's mass."""
+        return self.stats.paragraphs_of(self.row)
 
     @property
     def children(self) -> list[_Stat]:
@@ -388,9 +391,12 @@ class _Stats:
     """
 
     __slots__ = (
+        "_contributors",
         "_markers",
         "_scored_rows",
         "_stats",
+        "_texts",
+        "_whole",
         "by_id",
         "chars",
         "commas",
@@ -402,6 +408,7 @@ class _Stats:
         "paragraphs",
         "pruner",
         "removed",
+        "removed_rows",
         "row_of",
         "scored",
         "scores",
@@ -414,10 +421,14 @@ class _Stats:
         self.by_id = _ById(self)
         self.facts: facts.Facts
         self.removed: set[int] = set()
+        self.removed_rows: list[int] = []
         self.live: list[int] = []
         self.row_of: dict[int, int] = {}
         self.scores: dict[int, float] = {}
         self.paragraphs: dict[int, int] = {}
+        self._contributors: list[int] = []
+        self._texts: list[int] = []
+        self._whole: set[int] = set()
         self.nonflat: set[int] = set()
         self._stats: dict[int, _Stat] = {}
         self._markers: dict[int, str] = {}
@@ -440,11 +451,6 @@ class _Stats:
         self.chars, self.links, self.commas = table.chars, table.links, table.commas
         self._prune()
         self._score()
-        nonflat = self.nonflat
-        tags, parent = table.tags, table.parent
-        for row in reversed(self.live):
-            if row and (tags[row] not in _INLINE or row in nonflat):
-                nonflat.add(parent[row])
         self.row_of = {table.mem[row]: row for row in self.live}
         self.scored = [self.stat(row) for row in self._scored_rows]
         return self.stat(0)
@@ -453,35 +459,38 @@ class _Stats:
         """The vocabulary pass, in document order; ``live`` gets the elements that stay."""
         table = self.facts
         tags, end = table.tags, table.end
-        n = len(tags)
         pruner = self.pruner
-        if pruner is None:
-            self.live = [row for row in range(n) if tags[row] != TEXT]
-            return
-        live = self.live = [0]
-        classes, ids, itemprops = table.attrs["class"], table.attrs["id"], table.attrs["itemprop"]
-        markers = self._markers
-        category_of = pruner.category_of
         removed: list[int] = []
-        row = 1
-        while row < n:
-            tag = tags[row]
-            if tag == TEXT:
-                row += 1
-                continue
-            if tag not in _NO_VOCABULARY and tag not in NEVER_PRUNED:
+        if pruner is not None:
+            classes, ids = table.attrs["class"], table.attrs["id"]
+            itemprops = table.attrs["itemprop"]
+            markers = self._markers
+            category_of = pruner.category_of
+            # an element without class or id names no category (its marker is " ")
+            named = [row for row, (c, i) in enumerate(zip(classes, ids, strict=True)) if c or i]
+            after = 0  # rows before this are inside a removed element
+            for row in named:
+                tag = tags[row]
+                if row < after or not row or tag in _NO_VOCABULARY or tag in NEVER_PRUNED:
+                    continue
                 marker = markers[row] = f"{classes[row] or ''} {ids[row] or ''}".lower()
                 category = category_of(marker)
                 if category is not None and pruner.removable_at(
                     table.mem[row], itemprops[row] or "", category, table.separated_length(row)
                 ):
                     removed.append(row)
-                    row = end[row]
-                    continue
-            live.append(row)
-            row += 1
-        if removed:
-            self._remove(removed)
+                    after = end[row]
+        if not removed:
+            self.live = [row for row, tag in enumerate(tags) if tag != TEXT]
+            return
+        live: list[int] = []
+        start = 0
+        for row in removed:
+            live.extend(r for r in range(start, row) if tags[r] != TEXT)
+            start = end[row]
+        live.extend(r for r in range(start, len(tags)) if tags[r] != TEXT)
+        self.live = live
+        self._remove(removed)
 
     def _remove(self, removed: list[int]) -> None:
         """Detach the removed elements and take their text off their ancestors' sums."""
@@ -502,54 +511,51 @@ class _Stats:
                     linked = own  # above a link, all of its text is link text
                 up = parent[up]
         self.removed = set(removed)
+        self.removed_rows = removed  # in document order
 
     def _score(self) -> None:
         """readability's scores: paragraph-like elements of 25+ characters score their
         ancestors (parent x1, grandparent x1/2, further up 1/(3 x level)), in the order a
-        post-order walk meets them; and each element's paragraph text below."""
+        post-order walk meets them; and each element's paragraph text below. One pass,
+        children before parents, also finds the flat elements (see ``_Stat.flat``)."""
         table = self.facts
-        tags, parent, end, texts = table.tags, table.parent, table.end, table.texts
+        tags, parent, end, own_text = table.tags, table.parent, table.end, table.own
         chars, links, commas = self.chars, self.links, self.commas
-        removed = self.removed
+        # inline children's non-link text, by parent row
+        inline = [0] * len(tags)
+        nonflat = self.nonflat
         # (post-order position, row, score, scores itself, paragraph text)
         events: list[tuple[int, int, int, float, bool, int]] = []
         whole: set[int] = set()  # scored elements: their paragraph text is their own length
-        for row in self.live:
+        for row in reversed(self.live):
             tag = tags[row]
+            up = parent[row]
+            if tag in _INLINE:
+                if tag != "a":
+                    inline[up] += chars[row] - links[row]
+                if row in nonflat:
+                    nonflat.add(up)
+            elif row:
+                nonflat.add(up)
             if tag in _SCORED:
                 length = chars[row] - links[row]
                 if length >= _MIN_PARAGRAPH:
                     score = 1.0 + commas[row] + min(length / 100.0, 3.0)
                     events.append((end[row], -row, row, score, False, length))
                     whole.add(row)
-            elif tag in _TEXT_CONTAINERS and chars[row] - links[row] >= _MIN_PARAGRAPH:
-                # own text: direct text and inline children's non-link text (never more
-                # than chars - links, hence the test above)
-                own = 0
-                child = row + 1
-                stop = end[row]
-                while child < stop:
-                    ctag = tags[child]
-                    if ctag == TEXT:
-                        if texts[child]:
-                            own += chars[child]
-                    elif ctag in _INLINE and ctag != "a" and child not in removed:
-                        own += chars[child] - links[child]
-                    child = end[child]
+            elif tag in _TEXT_CONTAINERS:
+                # own text: direct text and inline children's non-link text
+                own = own_text[row] + inline[row]
                 if own >= _MIN_PARAGRAPH:
                     events.append((end[row], -row, row, 1.0 + min(own / 100.0, 3.0), True, own))
         events.sort()
         scores = self.scores
         scored: list[int] = []
-        paragraphs = self.paragraphs
-        for _, _, row, score, itself, text in events:
+        for _, _, row, score, itself, _ in events:
             if itself:
                 if row not in scores:
                     scored.append(row)
                 scores[row] = scores.get(row, 0.0) + score
-                paragraphs[row] = paragraphs.get(row, 0) + text
-            else:
-                paragraphs[row] = text
             up = parent[row]
             level = 1
             while up >= 0 and level <= 5:
@@ -564,12 +570,37 @@ class _Stats:
                     scores[up] += score / (3.0 * level)
                 up = parent[up]
                 level += 1
-            # the paragraph text counts up to the next scored element, which has its own
-            up = parent[row]
-            while up >= 0 and up not in whole:
-                paragraphs[up] = paragraphs.get(up, 0) + text
-                up = parent[up]
+        # paragraph text, by contributing row in document order (see paragraphs_of)
+        contributors = sorted((row, text) for _, _, row, _, _, text in events)
+        self._contributors = [row for row, _ in contributors]
+        self._texts = [text for _, text in contributors]
+        self._whole = whole
         self._scored_rows = scored
+
+    def paragraphs_of(self, row: int) -> int:
+        """The paragraph text at and below ``row``: a scored element's own length, else its
+        own text (a text container's) and its descendants' paragraph text."""
+        found = self.paragraphs.get(row)
+        if found is not None:
+            return found
+        rows, texts, whole, end = self._contributors, self._texts, self._whole, self.facts.end
+        at = bisect_left(rows, row)
+        total = 0
+        if at < len(rows) and rows[at] == row:
+            total = texts[at]
+            at += 1
+            if row in whole:
+                self.paragraphs[row] = total
+                return total
+        stop = end[row]
+        count = len(rows)
+        while at < count and rows[at] < stop:
+            inner = rows[at]
+            total += texts[at]
+            # a scored element's paragraph text is its own: what is below it counts once
+            at = bisect_left(rows, end[inner], at + 1) if inner in whole else at + 1
+        self.paragraphs[row] = total
+        return total
 
     def descendants(self, row: int) -> Iterator[int]:
         """The rows below ``row`` that are still in the tree, in document order."""
@@ -588,10 +619,12 @@ class _Stats:
         """``node.text(deep=True)`` of the element at ``row``, as the tree now has it."""
         table = self.facts
         end = table.end[row]
-        if not any(row < r < end for r in self.removed):
+        removed = self.removed_rows
+        at = bisect_right(removed, row)
+        if at == len(removed) or removed[at] >= end:
             return table.text(row)
         texts = table.texts
-        return "".join([t for r in self.descendants(row) if (t := texts[r]) is not None])
+        return "".join([texts[r] for r in self.descendants(row)])
 
     def score_of(self, stat: _Stat) -> float:
         """The final score, from the ranking when it was ranked."""
@@ -877,7 +910,7 @@ def _pre_text(stats: _Stats, row: int, pieces: list[str]) -> None:
     while child < stop:
         tag = tags[child]
         if tag == TEXT:
-            pieces.append(texts[child] or "")
+            pieces.append(texts[child])
         elif child in stats.removed:
             pass
         elif tag == "br":
@@ -1064,9 +1097,7 @@ class _Writer:
             if tags[tr] != "tr":
                 continue
             cells = [
-                " ".join(
-                    [t for r in stats.descendants(cell) if (t := texts[r]) is not None]
-                ).split()
+                " ".join([texts[r] for r in stats.descendants(cell)]).split()
                 for cell in stats.descendants(tr)
                 if tags[cell] in ("td", "th")
             ]
