@@ -1,4 +1,4 @@
-"""Leak check for the C speedups: clean the same pages round after round, watch the RSS.
+"""Leak check for the compiled facts reader: clean the same pages round after round, watch the RSS.
 
     python benchmarks/speedups_rss.py --data ../shared/wcxb-dev --pages 300 --rounds 6
 
@@ -41,7 +41,7 @@ def main() -> int:
     args = parser.parse_args()
     pages = [page.html for page in iter_pages(args.data, limit=args.pages)]
     options = Options(extractor="native", date_fallback=False)
-    print(f"C speedups: {SPEEDUPS.reason}; {len(pages)} pages a round")
+    print(f"compiled facts reader: {SPEEDUPS.reason}; {len(pages)} pages a round")
     for turn in range(args.rounds):
         for html in pages:
             newsclean.clean_html(html, options=options)

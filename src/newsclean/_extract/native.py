@@ -1,13 +1,15 @@
 """newsclean's own body extractor, on the lexbor tree the DOM stage has already cleaned.
 
-One page, one parse, and Python walks that each visit an element at most once:
+One page, one parse, one read of the body into a facts table (``facts.read``: tags, parents,
+text lengths, link text, commas, class/id/itemprop, read by the compiled reader or its
+Python reference), and every rule over that table, here, once:
 
-1. **Stats** (:meth:`_Stats.measure`): a post-order walk over the body records, per element,
-   its text length, the part of it inside links, its commas, the paragraph text below it, and
-   whether it is flat inline text. Paragraph-like elements of 25+ characters score their
-   ancestors as readability does (parent x1, grandparent x1/2, further up 1/(3 x level)).
-   The DOM stage's class/id vocabulary pass (:class:`VocabularyPruner`) runs inside this
-   walk, so the page is not walked twice.
+1. **Stats** (:meth:`_Stats.measure_root`): the class/id vocabulary pass
+   (:class:`VocabularyPruner`) runs over the table in document order, removing what it
+   judges from the tree by node identity and from its ancestors' sums; then one pass,
+   children before parents, finds each element's own text and whether it is flat inline
+   text, and paragraph-like elements of 25+ characters score their ancestors as readability
+   does (parent x1, grandparent x1/2, further up 1/(3 x level)), in post-order.
 2. **Choice** (:func:`_choose`): candidates are the scored ancestors, weighted by tag, by
    word-aware class/id hints and by link density; an ancestor shared by near-ties wins;
    ``itemprop=articleBody`` wins when it holds the text the scores found; the winner climbs
