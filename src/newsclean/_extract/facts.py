@@ -32,13 +32,30 @@ from types import ModuleType
 
 from newsclean._dom import LexborNode
 
-__all__ = ["ATTRIBUTES", "Facts", "read", "read_python", "reader", "reader_status"]
+__all__ = ["ATTRIBUTES", "Columns", "Facts", "read", "read_python", "reader", "reader_status"]
 
 # The attributes the stages read off the table, by the names lexbor gives them (lower case).
 ATTRIBUTES = ("class", "id", "itemprop")
 TEXT = "-text"
 _MISSING = object()
 LOG = logging.getLogger("newsclean")
+
+
+# The columns in the order the readers fill them (see the module docstring).
+Columns = tuple[
+    list[str],  # tags
+    list[int],  # parent
+    list[int],  # end
+    list[int],  # depth
+    list[int],  # mem
+    list[str],  # texts
+    list[int],  # chars
+    list[int],  # own
+    list[int],  # links
+    list[int],  # commas
+    list[int],  # pieces
+    tuple[list[str | None], ...],  # attrs, in ATTRIBUTES order
+]
 
 
 class Facts:
@@ -63,36 +80,22 @@ class Facts:
 
     def __init__(
         self,
-        columns: tuple[
-            list[str],
-            list[int],
-            list[int],
-            list[int],
-            list[int],
-            list[str | None],
-            list[int],
-            list[int],
-            list[int],
-            list[int],
-            tuple[list[str | None], ...],
-        ],
+        columns: Columns,
         nodes: list[LexborNode] | None = None,
         remover: ModuleType | None = None,
     ) -> None:
-        (
-            self.tags,
-            self.parent,
-            self.end,
-            self.depth,
-            self.mem,
-            self.texts,
-            self.chars,
-            self.own,
-            self.links,
-            self.commas,
-            self.pieces,
-            attrs,
-        ) = columns
+        self.tags: list[str] = columns[0]
+        self.parent: list[int] = columns[1]
+        self.end: list[int] = columns[2]
+        self.depth: list[int] = columns[3]
+        self.mem: list[int] = columns[4]
+        self.texts: list[str] = columns[5]
+        self.chars: list[int] = columns[6]
+        self.own: list[int] = columns[7]
+        self.links: list[int] = columns[8]
+        self.commas: list[int] = columns[9]
+        self.pieces: list[int] = columns[10]
+        attrs = columns[11]
         self.attrs: dict[str, list[str | None]] = dict(zip(ATTRIBUTES, attrs, strict=True))
         # the Python reader's nodes by row (the compiled reader removes by mem_id instead)
         self.nodes = nodes
