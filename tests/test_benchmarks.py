@@ -73,7 +73,7 @@ def test_speed_end_to_end(wcxb: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "3 pages; ms per page." in out
-    assert "| measured | ms median | ms mean | ms p90 | x parse-only (median) |" in out
+    assert "| measured | ms median | ms mean | ms p90 | ms p99 | x parse-only (median) |" in out
     assert "| lexbor parse only |" in out
     assert "| trafilatura.extract |" in out
     assert "newsclean[trafilatura] total" in out
