@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from newsclean._dom import parse_html
-from newsclean._extract.dates import date_is_visible
-from newsclean._pipeline import _date_region
+from newsclean._extract.dates import date_is_visible, htmldate_digest
 
 
 @pytest.mark.parametrize(
@@ -33,7 +32,7 @@ def test_date_is_visible_ordinals_name_the_right_day() -> None:
     assert not date_is_visible(date(2025, 11, 12), "Nov 12st, 2025 1st November 2025")
 
 
-def test_date_region_leaves_out_head_links_but_the_canonical_one() -> None:
+def test_date_digest_leaves_out_head_links_but_the_canonical_one() -> None:
     tree = parse_html(
         "<html><head><title>T</title>"
         '<meta property="article:published_time" content="2025-05-03">'
@@ -41,16 +40,16 @@ def test_date_region_leaves_out_head_links_but_the_canonical_one() -> None:
         '<link rel="canonical" href="https://example.com/2025/05/03/story">'
         "</head><body><article><p>Story text.</p></article></body></html>"
     )
-    region = _date_region(tree, None)
+    region = htmldate_digest(tree, None)
     assert "article:published_time" in region
     assert "<title>T</title>" in region
     assert "/2025/05/03/story" in region
     assert "site.css" not in region
 
 
-def test_date_region_offers_only_the_opening_text() -> None:
+def test_date_digest_offers_only_the_opening_text() -> None:
     opening = "Story opens here. "
     tree = parse_html(f"<html><body><p>{opening}{'word ' * 5000}</p></body></html>")
-    region = _date_region(tree, None)
+    region = htmldate_digest(tree, None)
     assert opening.strip() in region
     assert len(region) < 5000

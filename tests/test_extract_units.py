@@ -366,7 +366,7 @@ def test_date_is_visible_matches_a_full_scan():
 
 
 def assert_built_as_validated(fast: Any, slow: Any) -> None:
-    """``fast`` (built by make_block/make_article) is ``slow`` (validated) in every way a
+    """``fast`` (built by make_block or the pipeline) is ``slow`` (validated) in every way a
     caller can see: instance state, equality, hash, repr, JSON, pickling and copying."""
     for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__"):
         assert getattr(fast, name) == getattr(slow, name)
@@ -440,7 +440,7 @@ def test_byline_text_fallback_still_runs():
     from newsclean._extract import metadata
 
     tree = parse_html("<html><body><div><p>By Jane Doe</p><p>Story text.</p></div></body></html>")
-    page = metadata._read_page(tree, None)
+    page = metadata._read_page(tree)
     names, _ = metadata._byline_authors(page.bylines, page.byline_texts, load_vocabulary())
     assert names == ["Jane Doe"]
 
@@ -512,67 +512,26 @@ def test_join_keeps_plain_absolute_urls_without_parsing():
     assert _join("http://example.com/story", "https://a.com/x?") == "https://a.com/x?"
 
 
-_ARTICLE_FIELDS = {
-    "url": "https://example.com/a",
-    "canonical_url": None,
-    "title": "Title",
-    "description": None,
-    "authors": ("Ann", "Bob"),
-    "published": datetime(2024, 8, 25, 9, 0, tzinfo=timezone.utc),
-    "modified": date(2024, 8, 26),
-    "tags": (),
-    "blocks": (),
-    "text": " One  two\n\nthree\u00a0four ",
-    "extractor": "native",
-    "warnings": ("w",),
-}
-
-
 @pytest.mark.parametrize(
-    "fields",
-    [
-        _ARTICLE_FIELDS,
-        {},
-        {"text": "a b", "published": None},
-        {**_ARTICLE_FIELDS, "word_count": 4},  # as the pipeline gives it
-        {"text": "a b", "word_count": 5},  # kept, as validation keeps it
-    ],
+    "name", ["blog-german-dpa", "news-jsonld-graph", "wire-afp-alibaba", "wire-reuters-dateline"]
 )
-def test_make_article_is_a_validated_article(fields):
-    from newsclean._record import Article, make_article, make_block
+def test_pipeline_records_are_validated_articles(name):
+    """The record stage builds what validating its own fields builds (pydantic's public
+    API, no slots written by hand): same instance state, fields set, blocks, JSON."""
+    from pathlib import Path
 
-    if fields:
-        fields = {**fields, "blocks": (make_block("paragraph", "One two"),)}
-    fast, slow = make_article(**fields), Article(**fields)
-    assert list(fast.__dict__) == list(slow.__dict__)
-    assert_built_as_validated(fast, slow)
+    import newsclean
+    from newsclean._record import Article, Block
 
-
-def test_make_article_validates_what_is_not_exactly_right():
-    from pydantic import ValidationError
-
-    from newsclean._record import Article, make_article
-
-    class Text(str):
-        pass
-
-    for odd in (
-        {"authors": ["Ann"]},  # a list: validation makes the tuple
-        {"published": "2024-08-25"},  # a string: validation parses it
-        {"title": Text("T")},  # a str subclass: validation makes a str
-        {"word_count": 7},  # given, not computed
-        {"blocks": ({"kind": "paragraph", "text": "x"},)},
-    ):
-        made = make_article(**odd)
-        assert made == Article(**odd)
-        assert made.__dict__ == Article(**odd).__dict__
-    assert type(make_article(title=Text("T")).title) is str
-    with pytest.raises(ValidationError):
-        make_article(bogus=1)
-    with pytest.raises(ValidationError):
-        make_article(published="not a date")
-    with pytest.raises(ValidationError):
-        make_article(title="x").title = "y"  # type: ignore[misc]
+    page = Path(__file__).parent / "fixtures" / "pages" / f"{name}.html"
+    article = newsclean.clean_html(page.read_bytes(), url=f"https://example.com/{name}")
+    assert article.blocks
+    assert article.word_count > 0
+    fields = {field: getattr(article, field) for field in article.model_fields_set}
+    assert_built_as_validated(article, Article(**fields))
+    for block in article.blocks:
+        again = Block(kind=block.kind, text=block.text, level=block.level)
+        assert_built_as_validated(block, again)
 
 
 def test_normalize_line_shortcut_rests_on_every_code_point():

@@ -20,6 +20,7 @@ import newsclean._dom
 import newsclean._pipeline
 from newsclean import Options
 from newsclean._dom import parse_html
+from newsclean._extract import dates
 from newsclean._extract import native as native_module
 from newsclean._extract.boilerplate import VocabularyPruner, strip_boilerplate
 from newsclean._extract.native import NativeResult, extract_native
@@ -766,7 +767,7 @@ def test_date_search_reads_the_head_and_the_article_surroundings():
     tree = parse_html(html)
     result = run_native(html)
     container = tree.css_first("article")
-    region = newsclean._pipeline._date_region(tree, container)
+    region = dates.htmldate_digest(tree, container)
     assert region.startswith("<html><head>")
     assert "<title>Council approves budget" in region
     assert '<p class="date">Published 3 May 2025</p>' in region
@@ -775,7 +776,7 @@ def test_date_search_reads_the_head_and_the_article_surroundings():
     assert "cookie" not in region
     assert result.container is not None
     # the whole body when there is no container to go by
-    assert "1 January 2019" in newsclean._pipeline._date_region(tree, None)
+    assert "1 January 2019" in dates.htmldate_digest(tree, None)
 
 
 def test_signup_box_goes_with_its_heading_and_blurb():
@@ -850,17 +851,17 @@ def test_date_elements_list_what_the_date_selector_lists():
     )
     body = tree.body
     assert body is not None
-    expected = body.css(newsclean._pipeline.DATE_ELEMENTS)
+    expected = body.css(dates.DATE_ELEMENTS)
     assert len(expected) > len({n.mem_id for n in expected})
-    listed = [n for n, count in newsclean._pipeline._date_elements(body) for _ in range(count)]
+    listed = [n for n, count in dates._date_elements(body) for _ in range(count)]
     assert listed == expected
 
 
-def test_date_region_keeps_at_most_the_first_date_elements():
+def test_date_digest_keeps_at_most_the_first_date_elements():
     cells = "".join(f'<span class="date meta">{i} May 2025</span>' for i in range(20))
-    region = newsclean._pipeline._date_region(parse_html(f"<body>{cells}</body>"), None)
+    region = dates.htmldate_digest(parse_html(f"<body>{cells}</body>"), None)
     # each span is listed twice (two selectors): the first 30 entries are 15 spans
-    assert region.count('<span class="date meta">') == newsclean._pipeline.DATE_ELEMENTS_MAX
+    assert region.count('<span class="date meta">') == dates.DATE_ELEMENTS_MAX
     assert ">14 May 2025<" in region
     assert ">15 May 2025<" not in region
 

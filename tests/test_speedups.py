@@ -458,7 +458,7 @@ def test_a_rule_change_reaches_both_readers(rule, monkeypatch):
 def test_metadata_cases_read(name):
     from newsclean._extract import metadata
 
-    page = metadata._read_page(parse_html(META_CASES[name]), None)
+    page = metadata._read_page(parse_html(META_CASES[name]))
     assert page is not None
 
 
@@ -466,20 +466,19 @@ def test_meta_walk_finds_what_the_cases_hold():
     # the cases exercise what they claim: repeats, the descendant quirk, quirks mode, times
     from newsclean._extract import metadata
 
-    module = None
     html = '<div class="dateline"><span class="byline">twice</span></div>'
     # the wrapper twice (its class, its child's: css_matches sees descendants), then the child
-    assert metadata._read_page(parse_html(html), module).datelines == ["twice"] * 3
-    page = metadata._read_page(parse_html(META_CASES["datelines"]), module)
+    assert metadata._read_page(parse_html(html)).datelines == ["twice"] * 3
+    page = metadata._read_page(parse_html(META_CASES["datelines"]))
     assert page.h1_texts == ["T", "Head By Ann", "three", "four", "five"]
-    page = metadata._read_page(parse_html(META_CASES["quirks"]), module)
+    page = metadata._read_page(parse_html(META_CASES["quirks"]))
     assert [text for text, _ in page.bylines] == ["A", "B", "B", "C"]
-    page = metadata._read_page(parse_html(META_CASES["bylines"]), module)
+    page = metadata._read_page(parse_html(META_CASES["bylines"]))
     assert ("By Zed", True) in [(text, inside()) for text, inside in page.bylines]
-    page = metadata._read_page(parse_html(META_CASES["times"]), module)
+    page = metadata._read_page(parse_html(META_CASES["times"]))
     assert len(list(page.times)) == 5
     # meta tags filed under each stripped, casefolded key, as often as their keys repeat
-    page = metadata._read_page(parse_html(META_CASES["meta keys"]), module)
+    page = metadata._read_page(parse_html(META_CASES["meta keys"]))
     assert page.meta["k"] == ["twice"] * 4 + ["d", "e"]
     assert page.meta["i\u0307tem key"] == ["a"]
     assert page.meta["ss"] == ["b", "c"]

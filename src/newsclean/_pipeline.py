@@ -1,17 +1,35 @@
-"""The pipeline: decode -> parse -> metadata -> DOM cleaning -> body -> normalize -> record.
+"""The HTML pipeline: a numbered cascade of stages over one page state.
 
-Each stage takes and returns plain values; options travel as one object. Metadata is read
-before the DOM stage mutates the tree, so nothing the cleaner removes (bylines, ``<time>``,
-JSON-LD) is lost to it.
+:func:`run_pipeline` runs these over one :class:`_Page` (what the stages pass on), in order,
+as trafilatura's ``trafilatura_sequence`` numbers its extraction attempts:
+
+1. :func:`_1_decode`: bytes to text (gzip, charset), empty and binary input, the size cap,
+   pathological nesting flattened before parsing; the vocabulary.
+2. :func:`_2_parse`: one lexbor parse; every later stage works on this tree.
+3. :func:`_3_metadata`: JSON-LD, meta tags, ``<time>``, bylines, read before anything is
+   removed, so nothing the cleaner drops is lost to it.
+4. :func:`_4_dom`: the DOM stage's semantic passes (never-content, hidden, chrome, sign-up
+   boxes; the class/id vocabulary too in trafilatura mode), after keeping the page's text
+   for "does the page show this date?".
+5. :func:`_5_body`: the native extractor, trafilatura as second opinion on weak pages (or
+   alone, by ``Options.extractor``), JSON-LD ``articleBody`` for a short body.
+6. :func:`_6_normalize`: the normalizer over the blocks, a byline, agency and dateline.
+7. :func:`_7_dates`: a shown date for a page with no structured date it shows: a date line
+   above the story, else htmldate on a digest of the page
+   (:func:`newsclean._extract.dates.htmldate_digest`).
+8. :func:`_8_record`: the :class:`~newsclean.Article`.
+
+A stage reads the fields of the page state earlier stages set and sets its own; stages 1 to 7
+return ``None``, or the record when the page ends there (empty or binary input); options
+travel as one object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from html import escape as html_escape
 from time import perf_counter
-from types import ModuleType
 
 from newsclean._decode import decode_html, maybe_gunzip
 from newsclean._dom import (
@@ -19,7 +37,6 @@ from newsclean._dom import (
     LexborHTMLParser,
     LexborNode,
     count_container_tags,
-    css_listings,
     flatten_deep_nesting,
     flatten_text_nesting,
     parse_html,
@@ -33,14 +50,19 @@ from newsclean._extract.body import (
     text_length,
 )
 from newsclean._extract.boilerplate import DomPass, VocabularyPruner
-from newsclean._extract.dates import date_is_visible, find_shown_date
+from newsclean._extract.dates import (
+    HTMLDATE_MAX_CHARS,
+    date_is_visible,
+    find_shown_date,
+    htmldate_digest,
+)
 from newsclean._extract.metadata import Metadata, harvest_metadata
-from newsclean._extract.native import NativeResult, extract_native, speedups_module
+from newsclean._extract.native import NativeResult, extract_native
 from newsclean._extract.wire import find_dateline
 from newsclean._options import Options
-from newsclean._record import Article, make_article
-from newsclean._text.normalize import normalize_blocks, normalize_text
-from newsclean._vocab import load_vocabulary, normalize_line
+from newsclean._record import Article
+from newsclean._text.normalize import NormalizedBody, normalize_blocks, normalize_text
+from newsclean._vocab import Vocabulary, load_vocabulary, normalize_line
 
 __all__ = ["STAGES", "run_pipeline"]
 
@@ -66,36 +88,6 @@ BINARY_SAMPLE_CHARS = 4096
 # C0 controls other than tab, newline, form feed and carriage return, as UTF-8 bytes: an
 # ASCII character is its own byte, and every other character is encoded in bytes >= 0x80
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
-# Dates sit in the head and near the top; htmldate's cost grows with the page.
-HTMLDATE_MAX_CHARS = 200_000
-# The article text offered to htmldate's free-text search (see _date_region): a shown date
-# opens the story; further on, the text offers htmldate the dates the story talks about.
-# Measured on WCXB dev: 2,000 characters find 4 more right dates than 20,000 (3 on articles),
-# for a fraction of the regex scans; 500 find fewer.
-HTMLDATE_FREE_TEXT_CHARS = 2_000
-# Head elements the date digest leaves out, but for these link relations (see _head_digest).
-DIGEST_SKIPPED_HEAD_TAGS = frozenset({"link"})
-DIGEST_KEPT_LINKS = frozenset({"canonical"})
-# Elements whose text may show the page's date, and how many of them htmldate reads.
-DATE_ELEMENTS = (
-    "time, abbr, [class*=date], [class*=Date], [class*=time], [class*=publish], "
-    "[class*=posted], [class*=updated], [id*=date], [itemprop*=date], [class*=byline], "
-    "[class*=meta]"
-)
-DATE_ELEMENTS_MAX = 30
-# ... and the longest text such an element may have (a <time> is read whatever its length).
-DATE_ELEMENT_MAX_CHARS = 200
-# The query _date_elements runs: lexbor's class-substring selectors are its costly ones, and
-# [class*=ate] stands for date, Date and updated (each holds "ate"); the repeats a node gets
-# from those three are counted back from its class.
-_DATE_ELEMENTS_QUERY = (
-    "time, abbr, [class*=ate], [class*=time], [class*=publish], [class*=posted], [id*=date], "
-    "[itemprop*=date], [class*=byline], [class*=meta]"
-)
-_DATE_CLASS_STEM = "ate"
-_DATE_CLASS_PARTS = ("date", "Date", "updated")
-# How far above the body container the date search looks (see _date_region).
-DATE_REGION_LEVELS = 4
 # The native extractor's walks recurse about three frames per level.
 NATIVE_MAX_DEPTH = 250
 # libxml2, under trafilatura, gives up on trees deeper than 256 levels.
@@ -235,98 +227,8 @@ def _day(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
-    """The nodes ``node.css(DATE_ELEMENTS)`` lists, in order, each with how often it lists it
-    (once per selector the node matches)."""
-    for element, count in css_listings(node, _DATE_ELEMENTS_QUERY):
-        cls = element.attributes.get("class")
-        if cls and _DATE_CLASS_STEM in cls:
-            count += sum(part in cls for part in _DATE_CLASS_PARTS) - 1
-        if count:
-            yield element, count
-
-
-def _head_digest(head: LexborNode) -> str:
-    """The head as htmldate reads it: its meta tags and title, without stylesheet, preload
-    and alternate links (half its markup on the WCXB dev pages), which lxml would parse on
-    every htmldate call. The canonical link stays: without a URL, htmldate reads the date in
-    the canonical one. Measured on WCXB dev: one more right date on articles, none fewer."""
-    kept = (
-        child.html or ""
-        for child in head.iter()
-        if child.tag not in DIGEST_SKIPPED_HEAD_TAGS
-        or child.attributes.get("rel") in DIGEST_KEPT_LINKS
-    )
-    return f"<head>{''.join(kept)}</head>"
-
-
-def _date_parts(node: LexborNode, speedups: ModuleType | None) -> list[str]:
-    """The outer HTML of the date elements under ``node`` htmldate reads: a ``<time>``, or
-    one whose text is short, as often as ``node.css(DATE_ELEMENTS)`` lists it.
-
-    ``_speedups.date_elements`` walks the region once in C, where lexbor's class-substring
-    selectors cost more than half the digest; this loop is the reference it mirrors.
-    """
-    if speedups is not None:
-        parts: list[str] = speedups.date_elements(
-            node.mem_id, DATE_ELEMENTS_MAX, DATE_ELEMENT_MAX_CHARS
-        )
-        return parts
-    parts = []
-    for element, count in _date_elements(node):
-        if element.tag == "time" or 0 < len(element.text(deep=True, strip=True)) <= (
-            DATE_ELEMENT_MAX_CHARS
-        ):
-            # a node matching several selectors comes as often, as in node.css(DATE_ELEMENTS)
-            parts.extend([element.html or ""] * count)
-            if len(parts) >= DATE_ELEMENTS_MAX:
-                del parts[DATE_ELEMENTS_MAX:]
-                break
-    return parts
-
-
-def _date_region(
-    tree: LexborHTMLParser, container: LexborNode | None, speedups: ModuleType | None = None
-) -> str:
-    """A small page for htmldate: the head, the article's date-like elements and its text.
-
-    A date sits in the head's meta tags, in the article's header or byline (``<time>``,
-    elements named date/time/published/posted/updated/byline/meta) or in its opening text.
-    The region is the body container and a few levels above it (the whole body without a
-    container). htmldate's cost grows with the markup it reads, and the rest of the page
-    only offers it other stories' dates: on the WCXB dev pages this digest keeps date
-    accuracy within half a point of reading the whole page at a fifth of the cost.
-    """
-    node = container
-    if node is None:
-        node = tree.body
-    else:
-        for _ in range(DATE_REGION_LEVELS):
-            parent = node.parent
-            if parent is None or parent.tag == "html":
-                break
-            node = parent
-    if node is None:
-        return tree.html or ""
-    parts = _date_parts(node, speedups)
-    h1 = tree.css_first("h1")
-    text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
-    head = _head_digest(tree.head) if tree.head is not None else ""
-    heading = h1.html if h1 is not None else ""
-    return (
-        f"<html>{head or ''}<body>{heading or ''}{''.join(parts)}"
-        f"<p>{html_escape(text)}</p></body></html>"
-    )
-
-
 def _word_count(text: str) -> int:
-    """``len(text.split())``; in C when it runs, which makes no string per word (the split
-    was two thirds of the record stage)."""
-    speedups = speedups_module()
-    if speedups is None:
-        return len(text.split())
-    count: int = speedups.word_count(text)
-    return count
+    return len(text.split())
 
 
 class _Clock:
@@ -346,6 +248,231 @@ class _Clock:
         self.last = now
 
 
+@dataclass(slots=True)
+class _Page:
+    """One page on its way through the stages: the input, then what each stage passes on.
+
+    The comments name the stage that sets each field; a field without a default raises
+    ``AttributeError`` when read before its stage ran.
+    """
+
+    html: str | bytes
+    url: str | None
+    options: Options
+    content_type: str | None
+    clock: _Clock
+    warnings: list[str] = field(default_factory=list)
+    # 1 decode: the page's text and the vocabulary its options ask for
+    text: str = field(init=False)
+    vocab: Vocabulary = field(init=False)
+    # 2 parse
+    tree: LexborHTMLParser = field(init=False)
+    # 3 metadata
+    md: Metadata = field(init=False)
+    # 4 dom: the DOM pass, the page's text before it (when a date may need it), text left
+    dom: DomPass = field(init=False)
+    page_text: str = ""
+    page_chars: int = 0
+    # 5 body: the native result (None when it did not run or failed) and the chosen body
+    native: NativeResult | None = None
+    body: BodyResult = field(init=False)
+    # 6 normalize (published starts as the metadata's, and 7 dates may replace it)
+    normalized: NormalizedBody = field(init=False)
+    dateline: str | None = None
+    agency: str | None = None
+    published: datetime | date | None = None
+
+
+def _1_decode(page: _Page) -> Article | None:
+    """1. Bytes to text; empty, binary and oversized input; nesting lexbor cannot take."""
+    options, warnings = page.options, page.warnings
+    if isinstance(page.html, bytes):
+        decoded = decode_html(maybe_gunzip(page.html), content_type=page.content_type)
+        if decoded.source == "detected":
+            warnings.append(f"charset guessed as {decoded.encoding}")
+        if decoded.replaced:
+            warnings.append("undecodable bytes replaced")
+        text = decoded.text
+    else:
+        text = page.html
+    if not text or text.isspace():  # not text.strip(), which copies the page
+        return _empty(page.url, ["empty input", *warnings], options)
+    if _looks_binary(text):
+        return _empty(page.url, ["input is not HTML text (binary data)", *warnings], options)
+    if len(text) > options.max_html_chars:
+        warnings.append(f"page cut at {options.max_html_chars} characters")
+        text = text[: options.max_html_chars]
+    if count_container_tags(text) > MANY_CONTAINER_TAGS:
+        text, flattened = flatten_text_nesting(text, max_depth=options.max_depth)
+        if flattened:
+            warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
+    page.text = text
+    page.vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
+    return None
+
+
+def _2_parse(page: _Page) -> None:
+    """2. The one lexbor parse."""
+    page.tree = parse_html(page.text)
+
+
+def _3_metadata(page: _Page) -> None:
+    """3. The page's metadata, read before the DOM stage removes anything."""
+    page.md = harvest_metadata(page.tree, url=page.url, vocab=page.vocab)
+
+
+def _4_dom(page: _Page) -> None:
+    """4. The DOM stage's semantic passes (and in trafilatura mode the vocabulary pass)."""
+    tree, options = page.tree, page.options
+    page.dom = DomPass(tree)
+    # the page as its readers see it, for "does the page show this date?": read without
+    # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM
+    # stage removes headers and bylines, and only when the answer can matter
+    if options.date_fallback and page.md.published is not None and tree.body is not None:
+        page.page_text = tree.body.text(separator=" ")
+    report = page.dom.strip(
+        page.vocab,
+        include_comments=options.include_comments,
+        vocabulary=options.extractor == "trafilatura",
+    )
+    page.page_chars = report.page_chars
+
+
+def _native_body(page: _Page) -> NativeResult | None:
+    """The native extractor, or ``None`` in trafilatura mode or when it failed."""
+    tree, options = page.tree, page.options
+    root = tree.body or tree.root
+    if options.extractor == "trafilatura" or root is None:
+        return None
+    # the class/id vocabulary pass runs inside the native walk: one visit per element
+    pruner = VocabularyPruner(
+        tree,
+        page.vocab,
+        include_comments=options.include_comments,
+        page_chars=page.page_chars,
+        content=page.dom.content,
+    )
+    try:
+        return _native(root, pruner, options, page.warnings, page.dom.hints)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
+        # a bug of ours on an odd page must not cost the caller the page: trafilatura
+        # takes over and the record says why
+        page.warnings.append(f"native extractor failed: {type(exc).__name__}: {exc}")
+        return None
+
+
+def _5_body(page: _Page) -> None:
+    """5. The body: native, trafilatura's second opinion (or trafilatura alone), JSON-LD."""
+    options = page.options
+    native = page.native = _native_body(page)
+    page.clock.lap("body")
+    if native is not None and (
+        options.extractor == "native" or native.confidence >= AUTO_MIN_CONFIDENCE
+    ):
+        body = BodyResult(native.blocks, "native")
+    else:
+        body = _trafilatura_body(
+            page.tree, raw_html=page.text, url=page.url, options=options, warnings=page.warnings
+        )
+        if native is not None:
+            body = _auto_choice(native, body)
+        page.clock.lap("body" if options.extractor == "trafilatura" else "fallback")
+    page.body = _article_body_gate(body, page.md, page.warnings)
+
+
+def _6_normalize(page: _Page) -> None:
+    """6. The normalizer; a dateline from the text, else from the page's dateline element."""
+    md, vocab = page.md, page.vocab
+    default_year = md.published.year if md.published else None
+    normalized = page.normalized = normalize_blocks(
+        page.body.blocks,
+        vocab=vocab,
+        title=md.title,
+        extra_phrases=frozenset(normalize_line(p) for p in page.options.boilerplate_phrases),
+        default_year=default_year,
+        authors=md.authors,
+    )
+    dateline, dateline_date = normalized.dateline, normalized.dateline_date
+    agency = md.agency or normalized.agency
+    if dateline is None:
+        for candidate in md.dateline_candidates:
+            found = find_dateline(candidate, vocab, default_year=default_year)
+            if found is not None and found.agency is not None:
+                dateline, dateline_date = found.place or None, found.date
+                agency = agency or found.agency
+                break
+    page.dateline, page.agency = dateline, agency
+    page.published = md.published if md.published is not None else dateline_date
+
+
+def _7_dates(page: _Page) -> None:
+    """7. The date the page shows, when it has no structured date or never shows it."""
+    published, structured = page.published, page.md.published
+    if not page.options.date_fallback or not (
+        published is None
+        # a structured date the page never shows (a CMS's re-publish stamp) is weaker than
+        # the date the page shows its readers: let htmldate look at the page
+        or (structured is not None and not date_is_visible(structured, page.page_text))
+    ):
+        return
+    # a date line above the story is the date the page shows; else htmldate looks
+    shown = page.normalized.shown_date
+    if shown is None:
+        container = page.native.container if page.native is not None else None
+        digest = htmldate_digest(page.tree, container)
+        shown = find_shown_date(digest[:HTMLDATE_MAX_CHARS], page.url)
+    if shown is not None and (published is None or _day(shown) != _day(published)):
+        page.published = shown
+
+
+def _8_record(page: _Page) -> Article:
+    """8. The record, its authors without the agency, its text and word count."""
+    md, normalized, agency, warnings = page.md, page.normalized, page.agency, page.warnings
+    authors = md.authors or normalized.authors
+    if agency and not md.authors:
+        authors = [a for a in authors if a.casefold() != agency.casefold()]
+    blocks = tuple(normalized.blocks)
+    body_text = "\n\n".join([b.text for b in blocks])
+    if not blocks:
+        warnings.append("no article body found")
+        if page.options.raise_on_empty:
+            raise NoContentError("no article body found")
+    return Article(
+        url=page.url,
+        canonical_url=md.canonical_url,
+        title=normalize_text(md.title) if md.title else None,
+        description=normalize_text(md.description) if md.description else None,
+        authors=tuple(normalize_text(a) for a in authors),
+        published=page.published,
+        modified=md.modified,
+        site_name=md.site_name,
+        section=md.section,
+        tags=tuple(md.tags),
+        language=md.language,
+        agency=agency,
+        dateline=page.dateline,
+        image=md.image,
+        blocks=blocks,
+        text=body_text,
+        word_count=_word_count(body_text),
+        extractor=page.body.extractor,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+# Stages 1 to 7 in order, each with the timing it reports (5 body also reports "fallback");
+# 8 record follows them.
+_CASCADE: tuple[tuple[str, Callable[[_Page], Article | None]], ...] = (
+    ("decode", _1_decode),
+    ("parse", _2_parse),
+    ("metadata", _3_metadata),
+    ("dom", _4_dom),
+    ("body", _5_body),
+    ("normalize", _6_normalize),
+    ("dates", _7_dates),
+)
+
+
 def run_pipeline(
     html: str | bytes,
     *,
@@ -359,146 +486,12 @@ def run_pipeline(
     ``timings``, when given, receives the milliseconds spent in each of :data:`STAGES`
     (benchmarks read it; the cost when it is ``None`` is one comparison per stage).
     """
-    clock = _Clock(timings)
-    warnings: list[str] = []
-    if isinstance(html, bytes):
-        decoded = decode_html(maybe_gunzip(html), content_type=content_type)
-        if decoded.source == "detected":
-            warnings.append(f"charset guessed as {decoded.encoding}")
-        if decoded.replaced:
-            warnings.append("undecodable bytes replaced")
-        text = decoded.text
-    else:
-        text = html
-    if not text or text.isspace():  # not text.strip(), which copies the page
-        return _empty(url, ["empty input", *warnings], options)
-    if _looks_binary(text):
-        return _empty(url, ["input is not HTML text (binary data)", *warnings], options)
-    if len(text) > options.max_html_chars:
-        warnings.append(f"page cut at {options.max_html_chars} characters")
-        text = text[: options.max_html_chars]
-
-    if count_container_tags(text) > MANY_CONTAINER_TAGS:
-        text, flattened = flatten_text_nesting(text, max_depth=options.max_depth)
-        if flattened:
-            warnings.append(f"nesting deeper than {options.max_depth} levels flattened")
-
-    vocab = load_vocabulary(extra_files=tuple(str(f) for f in options.vocabulary_files))
-    clock.lap("decode")
-    tree = parse_html(text)
-    clock.lap("parse")
-    md = harvest_metadata(tree, url=url, vocab=vocab, speedups=speedups_module())
-    clock.lap("metadata")
-    # the page as its readers see it, for "does the page show this date?": read without
-    # scripts and styles (a JSON blob is not shown, and can be megabytes) but before the DOM
-    # stage removes headers and bylines, and only when the answer can matter
-    dom = DomPass(tree, speedups=speedups_module())
-    page_text = ""
-    if options.date_fallback and md.published is not None and tree.body is not None:
-        page_text = tree.body.text(separator=" ")
-    native_mode = options.extractor != "trafilatura"
-    report = dom.strip(vocab, include_comments=options.include_comments, vocabulary=not native_mode)
-    clock.lap("dom")
-
-    root = tree.body or tree.root
-    native: NativeResult | None = None
-    if native_mode and root is not None:
-        # the class/id vocabulary pass runs inside the native walk: one visit per element
-        pruner = VocabularyPruner(
-            tree,
-            vocab,
-            include_comments=options.include_comments,
-            page_chars=report.page_chars,
-            content=dom.content,
-        )
-        try:
-            native = _native(root, pruner, options, warnings, dom.hints)
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
-            # a bug of ours on an odd page must not cost the caller the page: trafilatura
-            # takes over and the record says why
-            warnings.append(f"native extractor failed: {type(exc).__name__}: {exc}")
-    clock.lap("body")
-    if native is not None and (
-        options.extractor == "native" or native.confidence >= AUTO_MIN_CONFIDENCE
-    ):
-        body = BodyResult(native.blocks, "native")
-    else:
-        body = _trafilatura_body(tree, raw_html=text, url=url, options=options, warnings=warnings)
-        if native is not None:
-            body = _auto_choice(native, body)
-        clock.lap("fallback" if native_mode else "body")
-    body = _article_body_gate(body, md, warnings)
-    clock.lap("body")
-    published = md.published
-    default_year = published.year if published else None
-    normalized = normalize_blocks(
-        body.blocks,
-        vocab=vocab,
-        title=md.title,
-        extra_phrases=frozenset(normalize_line(p) for p in options.boilerplate_phrases),
-        default_year=default_year,
-        authors=md.authors,
-    )
-    dateline, dateline_date = normalized.dateline, normalized.dateline_date
-    agency = md.agency or normalized.agency
-    if dateline is None:
-        for candidate in md.dateline_candidates:
-            found = find_dateline(candidate, vocab, default_year=default_year)
-            if found is not None and found.agency is not None:
-                dateline, dateline_date = found.place or None, found.date
-                agency = agency or found.agency
-                break
-    if published is None and dateline_date is not None:
-        published = dateline_date
-    clock.lap("normalize")
-    if options.date_fallback and (
-        published is None
-        # a structured date the page never shows (a CMS's re-publish stamp) is weaker than
-        # the date the page shows its readers: let htmldate look at the page
-        or (md.published is not None and not date_is_visible(md.published, page_text))
-    ):
-        # a date line above the story is the date the page shows; else htmldate looks
-        shown = normalized.shown_date
-        if shown is None:
-            region = _date_region(
-                tree, native.container if native is not None else None, speedups_module()
-            )
-            shown = find_shown_date(region[:HTMLDATE_MAX_CHARS], url)
-        if shown is not None and (published is None or _day(shown) != _day(published)):
-            published = shown
-
-    clock.lap("dates")
-    authors = md.authors or normalized.authors
-    if agency and not md.authors:
-        authors = [a for a in authors if a.casefold() != agency.casefold()]
-
-    blocks = tuple(normalized.blocks)
-    body_text = "\n\n".join([b.text for b in blocks])
-    if not blocks:
-        warnings.append("no article body found")
-        if options.raise_on_empty:
-            raise NoContentError("no article body found")
-
-    article = make_article(
-        url=url,
-        canonical_url=md.canonical_url,
-        title=normalize_text(md.title) if md.title else None,
-        description=normalize_text(md.description) if md.description else None,
-        authors=tuple(normalize_text(a) for a in authors),
-        published=published,
-        modified=md.modified,
-        site_name=md.site_name,
-        section=md.section,
-        tags=tuple(md.tags),
-        language=md.language,
-        agency=agency,
-        dateline=dateline,
-        image=md.image,
-        blocks=blocks,
-        text=body_text,
-        word_count=_word_count(body_text),
-        extractor=body.extractor,
-        warnings=tuple(dict.fromkeys(warnings)),
-    )
-    clock.lap("record")
+    page = _Page(html, url, options, content_type, _Clock(timings))
+    for name, stage in _CASCADE:
+        ended = stage(page)
+        if ended is not None:
+            return ended
+        page.clock.lap(name)
+    article = _8_record(page)
+    page.clock.lap("record")
     return article

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from types import ModuleType
 
 from newsclean._dom import LexborHTMLParser, LexborNode, attr, class_and_id
 from newsclean._vocab import CATEGORY_MEMO_MAX, ClassWords, Vocabulary
@@ -321,20 +320,19 @@ class DomPass:
 
     ::
 
-        dom = DomPass(tree, speedups=module_or_none)  # DomScan.of + remove_never_content
+        dom = DomPass(tree)                           # DomScan.of + remove_never_content
         page_text = tree.body.text(...)               # the page without scripts, styles
         report = dom.strip(vocab, include_comments=False, vocabulary=False)
         pruner = VocabularyPruner(tree, vocab, ..., content=dom.content)
         extract_native(root, pruner=pruner, hints=dom.hints)
 
     :class:`DomScan` finds what the passes judge in one query, :func:`remove_never_content`
-    and :func:`strip_boilerplate` judge it (``speedups`` is ignored: the C versions of these
-    passes are gone, every rule is here).
+    and :func:`strip_boilerplate` judge it.
     """
 
     __slots__ = ("content", "hints", "never", "scan", "tree")
 
-    def __init__(self, tree: LexborHTMLParser, *, speedups: ModuleType | None = None) -> None:
+    def __init__(self, tree: LexborHTMLParser) -> None:
         self.tree = tree
         # VocabularyPruner's content set (set by strip) and the body hints, as mem_ids
         self.content: Collection[int] = frozenset()

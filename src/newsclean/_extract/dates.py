@@ -1,20 +1,28 @@
-"""Date parsing that keeps what the page said: aware datetime, naive datetime, or a date."""
+"""Dates: parsing that keeps what the page said (aware datetime, naive datetime, or a date),
+whether the page shows a date, and the digest of the page htmldate searches (the pipeline's
+dates stage, ``_pipeline._7_dates``).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
+from html import escape as html_escape
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
+from newsclean._dom import LexborHTMLParser, LexborNode, css_listings
 from newsclean._vocab import Vocabulary
 
 __all__ = [
     "BY_TAIL",
+    "HTMLDATE_MAX_CHARS",
     "date_in_line",
     "date_is_visible",
     "find_shown_date",
+    "htmldate_digest",
     "parse_date",
     "strip_label",
 ]
@@ -208,6 +216,113 @@ def find_shown_date(html: str, url: str | None) -> datetime | date | None:
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
     return parse_date(found) if found else None
+
+
+# ---- the digest htmldate reads -----------------------------------------------------------
+
+# Dates sit in the head and near the top; htmldate's cost grows with the page.
+HTMLDATE_MAX_CHARS = 200_000
+# The article text offered to htmldate's free-text search (see htmldate_digest): a shown date
+# opens the story; further on, the text offers htmldate the dates the story talks about.
+# Measured on WCXB dev: 2,000 characters find 4 more right dates than 20,000 (3 on articles),
+# for a fraction of the regex scans; 500 find fewer.
+HTMLDATE_FREE_TEXT_CHARS = 2_000
+# Head elements the date digest leaves out, but for these link relations (see _head_digest).
+DIGEST_SKIPPED_HEAD_TAGS = frozenset({"link"})
+DIGEST_KEPT_LINKS = frozenset({"canonical"})
+# Elements whose text may show the page's date, and how many of them htmldate reads.
+DATE_ELEMENTS = (
+    "time, abbr, [class*=date], [class*=Date], [class*=time], [class*=publish], "
+    "[class*=posted], [class*=updated], [id*=date], [itemprop*=date], [class*=byline], "
+    "[class*=meta]"
+)
+DATE_ELEMENTS_MAX = 30
+# ... and the longest text such an element may have (a <time> is read whatever its length).
+DATE_ELEMENT_MAX_CHARS = 200
+# The query _date_elements runs: lexbor's class-substring selectors are its costly ones, and
+# [class*=ate] stands for date, Date and updated (each holds "ate"); the repeats a node gets
+# from those three are counted back from its class.
+_DATE_ELEMENTS_QUERY = (
+    "time, abbr, [class*=ate], [class*=time], [class*=publish], [class*=posted], [id*=date], "
+    "[itemprop*=date], [class*=byline], [class*=meta]"
+)
+_DATE_CLASS_STEM = "ate"
+_DATE_CLASS_PARTS = ("date", "Date", "updated")
+# How far above the body container the date search looks (see htmldate_digest).
+DATE_REGION_LEVELS = 4
+
+
+def _date_elements(node: LexborNode) -> Iterator[tuple[LexborNode, int]]:
+    """The nodes ``node.css(DATE_ELEMENTS)`` lists, in order, each with how often it lists it
+    (once per selector the node matches)."""
+    for element, count in css_listings(node, _DATE_ELEMENTS_QUERY):
+        cls = element.attributes.get("class")
+        if cls and _DATE_CLASS_STEM in cls:
+            count += sum(part in cls for part in _DATE_CLASS_PARTS) - 1
+        if count:
+            yield element, count
+
+
+def _head_digest(head: LexborNode) -> str:
+    """The head as htmldate reads it: its meta tags and title, without stylesheet, preload
+    and alternate links (half its markup on the WCXB dev pages), which lxml would parse on
+    every htmldate call. The canonical link stays: without a URL, htmldate reads the date in
+    the canonical one. Measured on WCXB dev: one more right date on articles, none fewer."""
+    kept = (
+        child.html or ""
+        for child in head.iter()
+        if child.tag not in DIGEST_SKIPPED_HEAD_TAGS
+        or child.attributes.get("rel") in DIGEST_KEPT_LINKS
+    )
+    return f"<head>{''.join(kept)}</head>"
+
+
+def _date_parts(node: LexborNode) -> list[str]:
+    """The outer HTML of the date elements under ``node`` htmldate reads: a ``<time>``, or
+    one whose text is short, as often as ``node.css(DATE_ELEMENTS)`` lists it."""
+    parts: list[str] = []
+    for element, count in _date_elements(node):
+        if element.tag == "time" or 0 < len(element.text(deep=True, strip=True)) <= (
+            DATE_ELEMENT_MAX_CHARS
+        ):
+            # a node matching several selectors comes as often, as in node.css(DATE_ELEMENTS)
+            parts.extend([element.html or ""] * count)
+            if len(parts) >= DATE_ELEMENTS_MAX:
+                del parts[DATE_ELEMENTS_MAX:]
+                break
+    return parts
+
+
+def htmldate_digest(tree: LexborHTMLParser, container: LexborNode | None) -> str:
+    """A small page for htmldate: the head, the article's date-like elements and its text.
+
+    A date sits in the head's meta tags, in the article's header or byline (``<time>``,
+    elements named date/time/published/posted/updated/byline/meta) or in its opening text.
+    The region is the body container and a few levels above it (the whole body without a
+    container). htmldate's cost grows with the markup it reads, and the rest of the page
+    only offers it other stories' dates: on the WCXB dev pages this digest keeps date
+    accuracy within half a point of reading the whole page at a fifth of the cost.
+    """
+    node = container
+    if node is None:
+        node = tree.body
+    else:
+        for _ in range(DATE_REGION_LEVELS):
+            parent = node.parent
+            if parent is None or parent.tag == "html":
+                break
+            node = parent
+    if node is None:
+        return tree.html or ""
+    parts = _date_parts(node)
+    h1 = tree.css_first("h1")
+    text = node.text(deep=True, separator=" ", strip=True)[:HTMLDATE_FREE_TEXT_CHARS]
+    head = _head_digest(tree.head) if tree.head is not None else ""
+    heading = h1.html if h1 is not None else ""
+    return (
+        f"<html>{head or ''}<body>{heading or ''}{''.join(parts)}"
+        f"<p>{html_escape(text)}</p></body></html>"
+    )
 
 
 def strip_label(text: str, labels: tuple[str, ...] | frozenset[str]) -> str | None:

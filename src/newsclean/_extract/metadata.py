@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -215,8 +214,8 @@ class _Page:
     byline_texts: Iterable[_Candidate]  # tree.css(_BYLINE_TEXT_SELECTOR), in order
 
 
-def _read_page(tree: LexborHTMLParser, speedups: ModuleType | None) -> _Page:
-    """The page's metadata sources, from lexbor's queries (``speedups`` is ignored)."""
+def _read_page(tree: LexborHTMLParser) -> _Page:
+    """The page's metadata sources, from lexbor's queries."""
     scan = _scan(tree)
     h1_texts = [t for t in (node_text(h) for h in scan.h1s) if t][:H1S_READ]
     return _Page(
@@ -502,14 +501,9 @@ def harvest_metadata(
     *,
     url: str | None,
     vocab: Vocabulary,
-    speedups: ModuleType | None = None,
 ) -> Metadata:
-    """Read every metadata field the page offers. Must run before the DOM is cleaned.
-
-    ``speedups`` is ignored (the stage's own C walk is gone: the page is read through
-    lexbor's queries); it stays for callers until they drop it.
-    """
-    page = _read_page(tree, None)
+    """Read every metadata field the page offers. Must run before the DOM is cleaned."""
+    page = _read_page(tree)
     meta = page.meta
     objects: list[dict[str, Any]] = []
     for script in page.scripts:

@@ -35,7 +35,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from newsclean._dom import LexborNode
@@ -47,7 +46,7 @@ from newsclean._extract.facts import TEXT
 if TYPE_CHECKING:
     from newsclean._record import BlockKind
 
-__all__ = ["NativeResult", "extract_native", "speedups_active", "speedups_module"]
+__all__ = ["NativeResult", "extract_native", "speedups_active"]
 
 # Elements whose text scores their ancestors (readability's "tags to score").
 _SCORED = frozenset({"p", "pre", "td", "blockquote"})
@@ -1340,12 +1339,6 @@ def _confidence(
 def speedups_active() -> bool:
     """Whether the compiled facts reader runs (see ``speedups.py``)."""
     return facts.reader() is not None
-
-
-def speedups_module() -> ModuleType | None:
-    """Always None: the stages' own C walks are gone; every stage decides in Python (the
-    compiled part is the facts reader, ``facts.read``)."""
-    return None
 
 
 SPEEDUPS = speedups.load()

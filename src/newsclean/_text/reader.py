@@ -568,21 +568,63 @@ def read_header(
     """
     header = Header()
     first = story.lines[0] if story.lines else story.start
-    index = first - 1
-    # key points over a live blog, a time stamp over its first entry
+    index = _read_prefix(lines, first - 1, header)
+    window = _header_window(lines, index)
+    title_position = _read_title(lines, story, window, header, first=first, url=url)
+    below, above = window[:title_position], window[title_position + 1 :]
+    _read_below_title(below, header, vocab)
+    for line in above:
+        dated = line.kind in ("date", "dateline") and header.published is None
+        if dated or (line.kind == "byline" and not header.authors):
+            _read_meta(line, header, vocab)
+    _read_name_under_title(window, title_position, header)
+    if header.title is None:
+        return header
+    index = window[title_position].index - 1 if title_position < len(window) else -1
+    chosen = _section_line(lines, index, header.title, header)
+    if chosen is not None and header.section is None:
+        header.section = _section_name(chosen.text, vocab)
+        header.used.add(chosen.index)
+    header.site_name = _site_name(lines, index + 1, header)
+    return header
+
+
+def _read_prefix(lines: list[Line], index: int, header: Header) -> int:
+    """Key points over a live blog, a time stamp over its first entry (and a short line over
+    them) open the story: their indexes go to ``header.prefix``; the index above them."""
     while index >= 0 and (lines[index].kind == "list_item" or _TIME.match(lines[index].text)):
         header.prefix.insert(0, index)
         index -= 1
     if header.prefix and index >= 0 and lines[index].kind == "short" and lines[index].words <= 6:
         header.prefix.insert(0, index)
         index -= 1
-    window: list[Line] = []  # nearest first
+    return index
+
+
+def _header_window(lines: list[Line], index: int) -> list[Line]:
+    """The lines above ``index`` that may be the story's header, nearest first."""
+    window: list[Line] = []
     while index >= 0 and len(window) < HEADER_MAX_LINES:
         line = lines[index]
         if line.kind in BOUNDARIES or (line.kind == "prose" and line.words > DEK_MAX_WORDS):
             break
         window.append(line)
         index -= 1
+    return window
+
+
+def _read_title(
+    lines: list[Line],
+    story: StoryRun,
+    window: list[Line],
+    header: Header,
+    *,
+    first: int,
+    url: str | None,
+) -> int:
+    """Set the header's title: the best-scoring title-like line of the window, or one further
+    up that the URL's slug spells; its position in the window (``len(window)`` when it is
+    not in it)."""
     story_words = _content_words(" ".join(lines[i].text for i in story.lines[:12]))
     slug_words = _content_words(_url_slug(url))
     scored = [
@@ -603,7 +645,11 @@ def read_header(
             title_position = len(window)
             header.title = far.text
             header.used.add(far.index)
-    below, above = window[:title_position], window[title_position + 1 :]
+    return title_position
+
+
+def _read_below_title(below: list[Line], header: Header, vocab: Vocabulary) -> None:
+    """Bylines, datelines, dates and fields between title and story; the dek; a bare name."""
     for position, line in enumerate(below):
         if _read_meta(line, header, vocab):
             continue
@@ -618,27 +664,24 @@ def read_header(
         elif not header.authors and _is_name_line(below, position):
             header.authors.append(line.text)
             header.used.add(line.index)
-    for line in above:
-        dated = line.kind in ("date", "dateline") and header.published is None
-        if dated or (line.kind == "byline" and not header.authors):
-            _read_meta(line, header, vocab)
-    if (
-        not header.authors
-        and 0 < title_position < len(window)
-        and window[title_position - 1].kind == "short"
-        and _NAME_ONLY.match(window[title_position - 1].text)
-        and not window[title_position - 1].text.isupper()
-    ):
-        # a bare name right under the headline ("Andrew King")
-        header.authors.append(window[title_position - 1].text)
-        header.used.add(window[title_position - 1].index)
-    if header.title is None:
-        return header
-    index = window[title_position].index - 1 if title_position < len(window) else -1
+
+
+def _read_name_under_title(window: list[Line], title_position: int, header: Header) -> None:
+    """A bare name right under the headline ("Andrew King") is the author, when none is."""
+    if header.authors or not 0 < title_position < len(window):
+        return
+    line = window[title_position - 1]
+    if line.kind == "short" and _NAME_ONLY.match(line.text) and not line.text.isupper():
+        header.authors.append(line.text)
+        header.used.add(line.index)
+
+
+def _section_line(lines: list[Line], index: int, title: str, header: Header) -> Line | None:
+    """Walking up from ``index`` (above the title): the nearest breadcrumb, capitalised or
+    repeated label, else the nearest lone short line; repeats of the title become used."""
     seen = 0
-    title_index = index + 1
     sizes = _group_sizes(lines)
-    title_key = normalize_line(header.title)
+    title_key = normalize_line(title)
     first_content = next(
         (ln.index for ln in lines if ln.kind != "boilerplate" and ln.kind not in BOUNDARIES), -1
     )
@@ -655,22 +698,29 @@ def read_header(
             continue
         if line.kind == "boilerplate":
             continue
-        if _BREADCRUMB.search(line.text) and line.words <= 12:
+        grade = _section_grade(line, first_content, sizes)
+        if grade == _STRONG_SECTION:
             strong = strong or line
-        elif line.index == first_content:
-            continue  # the site's name
-        elif not _is_label(line):
-            continue
-        elif line.kind == "label" or (line.text.isupper() and line.words <= 4):
-            strong = strong or line
-        elif sizes[line.index] <= 2:
+        elif grade == _WEAK_SECTION:
             weak = weak or line
-    chosen = strong or weak
-    if chosen is not None and header.section is None:
-        header.section = _section_name(chosen.text, vocab)
-        header.used.add(chosen.index)
-    header.site_name = _site_name(lines, title_index, header)
-    return header
+    return strong or weak
+
+
+_STRONG_SECTION, _WEAK_SECTION = 2, 1
+
+
+def _section_grade(line: Line, first_content: int, sizes: list[int]) -> int:
+    """How well a line above the title names the section: ``_STRONG_SECTION`` for a
+    breadcrumb or a capitalised or typed label, ``_WEAK_SECTION`` for a lone short line (at
+    most one other in its blank-line group), 0 for neither (the site's name, the page's
+    first content line, is neither)."""
+    if _BREADCRUMB.search(line.text) and line.words <= 12:
+        return _STRONG_SECTION
+    if line.index == first_content or not _is_label(line):
+        return 0
+    if line.kind == "label" or (line.text.isupper() and line.words <= 4):
+        return _STRONG_SECTION
+    return _WEAK_SECTION if sizes[line.index] <= 2 else 0
 
 
 def _slug_share(title: str | None, slug_words: set[str]) -> float:
