@@ -1,5 +1,5 @@
 /*
- * The few lexbor struct layouts that newsclean's C walk reads.
+ * The few lexbor struct layouts that newsclean's facts reader (_speedups.c) reads.
  *
  * Copied (trimmed: only leading fields, in their original order) from lexbor 3.1.0 as bundled
  * in selectolax 1.0.2 (selectolax-1.0.2/lexbor/source/lexbor/: dom/interfaces/node.h,
@@ -10,8 +10,9 @@
  * only ever reached through pointers that lexbor allocated, so the trailing fields need not
  * be known. selectolax builds lexbor without LXB_DOM_NODE_USER_VARIABLES.
  *
- * The layouts are version-specific: newsclean uses the walk only with the selectolax versions
- * it lists (see native.py) and after an import-time self-test against selectolax's own API.
+ * The layouts are version-specific: newsclean uses the reader only with the selectolax versions
+ * it lists (speedups.py: 1.0.0, 1.0.1 and 1.0.2, whose sdists carry these headers byte for
+ * byte) and after an import-time self-test against the Python reader (facts.read_python).
  */
 
 #ifndef NEWSCLEAN_LEXBOR_H
