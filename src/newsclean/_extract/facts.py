@@ -268,5 +268,8 @@ def read(root: LexborNode) -> Facts:
     global _LOGGED
     if not _LOGGED:
         _LOGGED = True
-        LOG.info("newsclean: %s", reader_status())
+        # asked for (NEWSCLEAN_NO_SPEEDUPS): information; otherwise a slower install than
+        # the user may think they have: a warning
+        asked = _STATUS.startswith("disabled by")
+        LOG.log(logging.INFO if asked else logging.WARNING, "newsclean: %s", reader_status())
     return read_python(root)
