@@ -348,7 +348,7 @@ def test_date_is_visible_matches_a_full_scan():
     """Looking only around the year's occurrences finds what scanning every form finds."""
     import random
 
-    from newsclean._extract.dates import _visible_forms, date_is_visible
+    from newsclean._extract.dates import date_is_visible, visible_forms
 
     rng = random.Random(7)
     words = ["news", "2024", "2023", "on", "august", "aug.", "25,", "25", "8/25/", "-08-25", "x"]
@@ -356,7 +356,7 @@ def test_date_is_visible_matches_a_full_scan():
     for _ in range(2000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
         text = text.replace("/ ", "/").replace(" -", "-")
-        expected = any(form in text for form in _visible_forms(day))
+        expected = any(form in text for form in visible_forms(day))
         assert date_is_visible(day, text) == expected, text
     many = " ".join(["2024"] * 100) + " august 25, 2024"
     assert date_is_visible(day, many)

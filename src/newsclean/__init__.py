@@ -11,6 +11,7 @@ import contextlib
 from newsclean._api import clean_html, clean_text
 from newsclean._batch.engine import clean_files, clean_many
 from newsclean._decode import decode_html
+from newsclean._dedupe import DedupeIndex, DedupeMatch, dedupe, fingerprint, similarity
 from newsclean._errors import (
     ConnectError,
     DecodeError,
@@ -50,6 +51,8 @@ __all__ = [
     "Block",
     "ConnectError",
     "DecodeError",
+    "DedupeIndex",
+    "DedupeMatch",
     "DisallowedAddress",
     "ErrorInfo",
     "FetchError",
@@ -83,8 +86,11 @@ __all__ = [
     "clean_many",
     "clean_text",
     "decode_html",
+    "dedupe",
     "fetch",
+    "fingerprint",
     "scrape",
+    "similarity",
 ]
 
 # Public objects claim the public module, as httpx does, so reprs and docs say

@@ -65,7 +65,8 @@ class Provenance(BaseModel):
     Each field names the source of the record's value of the same name, or is ``None`` when
     the record has no value. Sources: ``"jsonld"`` (JSON-LD), ``"meta"`` (OpenGraph, Dublin
     Core, ``<meta>`` tags), ``"time"`` (a ``<time>`` element), ``"byline"`` (a byline in the
-    page or the text), ``"shown"`` (a date shown at the top of the article), ``"url"`` (the
+    page or the text), ``"shown"`` (a date shown at the top of the article), ``"dateline"``
+    (a wire dateline opening the story: "LONDON, June 3 (Reuters) -"), ``"url"`` (the
     page's URL), ``"htmldate"`` (htmldate's search of the page), ``"title"`` (the
     ``<title>`` element), ``"h1"`` (the page's headline element), ``"feed"`` and
     ``"sitemap"`` (the feed or sitemap entry the page was found through), ``"text"`` (the
@@ -130,7 +131,9 @@ class Article(BaseModel):
     images: tuple[Image, ...] = Field(default=(), description="Images of the body, in order.")
     links: tuple[Link, ...] = Field(default=(), description="Links in the body, in order.")
     fingerprint: str | None = Field(
-        default=None, description="Near-duplicate signature of the body (see `newsclean dedupe`)."
+        default=None,
+        description="Near-duplicate signature of the body: 'mh1:' and a 64-bin MinHash of its "
+        "word 3-shingles, base64url; compare two with `newsclean.similarity` (docs/dedupe.md).",
     )
     provenance: Provenance = Field(
         default=_NO_PROVENANCE, description="Where title, authors and dates came from."

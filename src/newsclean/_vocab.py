@@ -3,7 +3,8 @@
 ``vocab/common.json`` holds class/id tokens by category and the wire agencies;
 ``vocab/<lang>.json`` holds whole boilerplate lines, line prefixes and line patterns for one
 language, plus the line shapes the text path reads: end markers ("Related Links", "Comments"),
-teaser endings ("... read more"), legal phrases, tag, section and date labels, month names.
+teaser endings ("... read more"), legal phrases, tag, section and date labels, month names,
+and the labels a byline shows that name nobody (``author_labels``: "Sign In", "Autor").
 Users extend it without touching code by passing their own files (same keys) to
 :func:`load_vocabulary`, or phrases through ``Options.boilerplate_phrases``.
 """
@@ -81,6 +82,9 @@ class Vocabulary:
     section_labels: frozenset[str] = frozenset()
     date_labels: tuple[str, ...] = ()
     """Labels before a date ("published on"), longest first."""
+    author_labels: frozenset[str] = frozenset()
+    """Words a byline element shows that name nobody: labels, buttons, weekdays ("Sign In",
+    "Veröffentlicht am", "Donnerstag"), case-folded with single spaces."""
     months: dict[str, int] = field(default_factory=dict)
     month_pattern: re.Pattern[str] = _NEVER
     """A day and a month name in either order: ``15 November``, ``Nov. 15``, ``3 de mayo``."""
@@ -354,6 +358,7 @@ def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabular
     tag_labels: set[str] = set()
     section_labels: set[str] = set()
     date_labels: set[str] = set()
+    author_labels: set[str] = set()
     months: dict[str, int] = {}
     class_tokens: dict[str, set[str]] = {
         category: set(tokens) for category, tokens in common["class_tokens"].items()
@@ -371,6 +376,7 @@ def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabular
         tag_labels.update(normalize_line(x) for x in source.get("tag_labels", ()))
         section_labels.update(normalize_line(x) for x in source.get("section_labels", ()))
         date_labels.update(normalize_line(x) for x in source.get("date_labels", ()))
+        author_labels.update(normalize_line(x) for x in source.get("author_labels", ()))
         months.update({k.casefold(): int(v) for k, v in source.get("months", {}).items()})
     agencies = {
         spelling.casefold(): name
@@ -395,6 +401,7 @@ def _compile(common: dict[str, Any], sources: list[dict[str, Any]]) -> Vocabular
         tag_labels=frozenset(tag_labels),
         section_labels=frozenset(section_labels),
         date_labels=tuple(sorted(date_labels, key=len, reverse=True)),
+        author_labels=frozenset(author_labels),
         months=months,
         month_pattern=_month_regex(months),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsclean._batch.inputs import (
+    Failed,
     InputStats,
     Item,
     Task,
@@ -25,11 +26,20 @@ from newsclean._batch.inputs import (
     iter_unit_items,
 )
 from newsclean._batch.pool import PoolStats, run_inline, run_pool
-from newsclean._batch.sinks import Resumed, Sink, fsync_directory, write_parquet
+from newsclean._batch.sinks import (
+    GuardedSink,
+    OutputError,
+    Resumed,
+    Sink,
+    fsync_directory,
+    write_parquet,
+    writing,
+)
 from newsclean._batch.worker import Outcome, WorkerConfig, hooks_requested
 from newsclean._errors import OptionsError
-from newsclean._options import DEFAULT_OPTIONS, Options
-from newsclean._record import Result
+from newsclean._options import Options, check_clean_options
+from newsclean._record import ErrorInfo, Result
+from newsclean._validate import check_int, check_number, has_lone_surrogate, scrub_surrogates
 
 __all__ = [
     "BatchSummary",
@@ -58,6 +68,10 @@ def default_workers() -> int:
 
 
 def _check(workers: int | None, timeout_s: float | None) -> int:
+    if workers is not None:
+        check_int(workers, "workers")
+    if timeout_s is not None:
+        check_number(timeout_s, "timeout_s")
     if workers is not None and workers < 0:
         raise OptionsError("workers must be 0 (this process) or more")
     if timeout_s is not None and timeout_s <= 0:
@@ -94,12 +108,36 @@ def _outcomes(
     )
 
 
-def _page_task(index: int, page: Page) -> Task:
-    url: str | None = None
-    if isinstance(page, tuple):
+def _page_task(index: int, page: object) -> Item:
+    """The task of one page of :func:`clean_many`; a page of the wrong shape is an error row
+    (``TypeError``), so that one bad item never costs the others."""
+    url: object = None
+    if isinstance(page, tuple) and len(page) == 2:
         page, url = page
-    data = page.encode("utf-8") if isinstance(page, str) else page
-    return Task(source=url or f"<page {index}>", name=f"page-{index}", data=data, url=url)
+    name, source = f"page-{index}", f"<page {index}>"
+    if url is not None and not isinstance(url, str):
+        message = f"the URL of page {index} must be a str or None, not {type(url).__name__}"
+        return Failed(source, name, ErrorInfo(stage="input", kind="TypeError", message=message))
+    if isinstance(page, str):
+        try:
+            data = page.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            data = scrub_surrogates(page).encode("utf-8")
+    elif isinstance(page, (bytes, bytearray, memoryview)):
+        data = bytes(page)
+    else:
+        message = (
+            f"page {index} must be str, bytes or a (html, url) pair, not {type(page).__name__}"
+        )
+        return Failed(
+            url or source,
+            name,
+            ErrorInfo(stage="input", kind="TypeError", message=message),
+        )
+    text_url: str | None = url
+    if text_url is not None and has_lone_surrogate(text_url):
+        text_url = scrub_surrogates(text_url)
+    return Task(source=text_url or source, name=name, data=data, url=text_url)
 
 
 def clean_many(
@@ -137,7 +175,7 @@ def clean_many(
     ['One.']
     """
     count = _check(workers, timeout_s)
-    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=hooks_requested())
+    config = WorkerConfig(options=check_clean_options(options), test_hooks=hooks_requested())
     tasks = (_page_task(i, page) for i, page in enumerate(pages))
     return _results(
         _outcomes(tasks, config=config, workers=count, timeout_s=timeout_s, ordered=ordered)
@@ -189,9 +227,11 @@ def clean_files(
         OptionsError: ``workers`` or ``timeout_s`` is out of range.
     """
     count = _check(workers, timeout_s)
-    config = WorkerConfig(options=options or DEFAULT_OPTIONS, test_hooks=hooks_requested())
+    config = WorkerConfig(options=check_clean_options(options), test_hooks=hooks_requested())
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    if engine not in ("local", "dask"):
+        raise OptionsError(f"unknown engine {engine!r}: 'local' or 'dask'")
     units = discover_units(paths, include=include, exclude=exclude, url_map=dict(url_map or {}))
     if engine == "dask":
         from newsclean._batch.dask_engine import plan_partitions, run_dask
@@ -317,12 +357,14 @@ def run_batch(
     started = time.monotonic()
     summary = BatchSummary(engine="local", workers=count)
     config = WorkerConfig(
-        options=options or DEFAULT_OPTIONS, render=sink.render, test_hooks=hooks_requested()
+        options=check_clean_options(options), render=sink.render, test_hooks=hooks_requested()
     )
     pool = PoolStats()
+    sink = GuardedSink(sink)
     resumed = sink.open()
     summary.add_resumed(resumed)
     todo = (item for item in items if item.source not in resumed.sources)
+    failed = False
     try:
         for outcome in _outcomes(
             todo,
@@ -339,9 +381,17 @@ def run_batch(
                 on_outcome(outcome)
         sink.commit()
         summary.completed = True
+    except BaseException:
+        failed = True
+        raise
     finally:
-        sink.close()
-        summary.finish(started, pool)
+        try:
+            sink.close()
+        except OutputError:
+            if not failed:  # else the first error (often the same disk) is the one to report
+                raise
+        finally:
+            summary.finish(started, pool)
         if input_stats is not None:
             summary.skipped_records = dict(input_stats.skipped)
     return summary
@@ -412,12 +462,13 @@ def run_dask_batch(
     started = time.monotonic()
     summary = BatchSummary(engine="dask", workers=count, output=str(out_dir))
     config = WorkerConfig(
-        options=options or DEFAULT_OPTIONS, render="json", test_hooks=hooks_requested()
+        options=check_clean_options(options), render="json", test_hooks=hooks_requested()
     )
     partitions = plan_partitions(units, partition_size=partition_size)
     plan = dumps_plan(partitions, fmt=fmt)
     suffix = ".parquet" if fmt == "parquet" else ".jsonl"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     plan_path = out_dir / "_plan.json"
     success = out_dir / "_SUCCESS"
     done: set[int] = set()
@@ -438,22 +489,26 @@ def run_dask_batch(
                     resumed.errors_by_kind[kind] = resumed.errors_by_kind.get(kind, 0) + n
         summary.add_resumed(resumed)
     else:
-        for stale in out_dir.glob("part-*"):
-            stale.unlink()
-        success.unlink(missing_ok=True)
-        plan_path.write_text(plan, encoding="utf-8")
+        with writing(out_dir):
+            for stale in out_dir.glob("part-*"):
+                stale.unlink()
+            success.unlink(missing_ok=True)
+            plan_path.write_text(plan, encoding="utf-8")
     stats = InputStats()
     todo = [p for p in partitions if p.index not in done]
     try:
         for partition, outcomes in run_dask(
             todo, config=config, scheduler=scheduler, workers=count, stats=stats
         ):
-            _write_part(out_dir / f"part-{partition.index:05d}{suffix}", outcomes)
+            part = out_dir / f"part-{partition.index:05d}{suffix}"
+            with writing(part):
+                _write_part(part, outcomes)
             for outcome in outcomes:
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
-        success.write_text("", encoding="utf-8")
+        with writing(success):
+            success.write_text("", encoding="utf-8")
         summary.completed = True
     finally:
         summary.finish(started)

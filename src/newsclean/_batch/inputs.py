@@ -15,12 +15,15 @@ import fnmatch
 import gzip
 import json
 import os
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Literal
 
 from newsclean._record import ErrorInfo
+from newsclean._validate import scrub_surrogates
 
 __all__ = [
     "DEFAULT_INCLUDE",
@@ -56,6 +59,12 @@ _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _HTML_SUFFIXES = (".html.gz", ".htm.gz", ".xhtml", ".html", ".htm")
 _TEXT_SUFFIXES = (".txt",)
 _HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+#: The longest JSON Lines line read (a longer one is an error row, and read past in steps,
+#: so that one huge line, or a gzip bomb without newlines, cannot exhaust memory).
+MAX_LINE_BYTES = 64 * 2**20
+#: The most bytes of one WARC record's body read (4 bytes per character of the default
+#: ``max_html_chars``): a longer body, or a compressed one that inflates past it, is cut here.
+MAX_RECORD_BYTES = 100 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,7 @@ def discover_units(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     url_map: dict[str, str] | None = None,
+    stats: InputStats | None = None,
 ) -> Iterator[Unit]:
     """Yield the input files under ``paths``, lazily and in a stable (sorted) order.
 
@@ -154,14 +164,28 @@ def discover_units(
     stay out. Files named explicitly are always taken, whatever their suffix (``.txt`` ones
     as text pages), unless excluded. Missing paths are yielded as HTML units so that reading
     them produces an error row.
+
+    Nothing a folder holds is dropped without a trace: a dangling symbolic link, a link
+    loop or an unreadable file is yielded (reading it gives an error row that says why); a
+    FIFO, socket or device (reading one could block forever), a symbolic link to a folder
+    (not followed, so that a link loop cannot walk forever) and a folder that cannot be
+    listed are counted in ``stats.skipped``.
     """
     include = tuple(include)
     exclude = tuple(exclude)
     url_map = url_map or {}
+    stats = stats if stats is not None else InputStats()
+
+    def unlistable(error: OSError) -> None:
+        stats.skip("folder that cannot be listed")
+
     for raw in paths:
         top = os.fspath(raw)
         if Path(top).is_dir():
-            for dirpath, dirnames, filenames in os.walk(top):
+            for dirpath, dirnames, filenames in os.walk(top, onerror=unlistable):
+                for dirname in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+                    dirnames.remove(dirname)
+                    stats.skip("symbolic link to a folder, not followed")
                 dirnames.sort()
                 for filename in sorted(filenames):
                     path = str(Path(dirpath, filename))
@@ -171,10 +195,24 @@ def discover_units(
                         if include
                         else _matches(relative, DEFAULT_INCLUDE, ignore_case=True)
                     )
-                    if taken and not _matches(relative, exclude) and Path(path).is_file():
-                        yield _unit(path, relative, url_map)
+                    if not taken or _matches(relative, exclude):
+                        continue
+                    if _is_special(path):
+                        stats.skip("not a regular file (FIFO, socket or device)")
+                        continue
+                    yield _unit(path, relative, url_map)
         elif not _matches(Path(top).name, exclude):
             yield _unit(top, Path(top).name, url_map)
+
+
+def _is_special(path: str) -> bool:
+    """A FIFO, socket or device; ``False`` for a file and for what cannot be stat'ed (a
+    dangling link, a link loop: reading those gives the error row)."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _unit(path: str, relative: str, url_map: dict[str, str]) -> Unit:
@@ -252,7 +290,7 @@ def iter_stdin_items(
         yield from _iter_jsonl(stream, source="<stdin>", name="stdin")
     else:
         paths = (line.decode("utf-8").strip() for line in stream)
-        for unit in discover_units(p for p in paths if p):
+        for unit in discover_units((p for p in paths if p), stats=stats):
             yield from iter_unit_items(unit, stats)
 
 
@@ -261,42 +299,64 @@ def _failed(source: str, name: str, stage: str, exc: BaseException) -> Failed:
     return Failed(source, name, ErrorInfo(stage=stage, kind=type(exc).__name__, message=message))
 
 
-def _iter_jsonl(stream: Iterable[bytes], *, source: str, name: str) -> Iterator[Item]:
+def _lines(stream: IO[bytes] | Iterable[bytes]) -> Iterator[bytes | None]:
+    """The lines of a stream, each at most :data:`MAX_LINE_BYTES`; ``None`` for a longer one
+    (whose bytes are read past in steps, never held whole)."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:  # a plain iterable of lines
+        for line in stream:
+            yield line if len(line) <= MAX_LINE_BYTES else None
+        return
+    while True:
+        line = readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = readline(MAX_LINE_BYTES)
+        yield None
+
+
+def _iter_jsonl(stream: IO[bytes] | Iterable[bytes], *, source: str, name: str) -> Iterator[Item]:
     lineno = 0
     try:
-        for lineno, line in enumerate(stream, start=1):
-            if not line.strip():
+        for lineno, line in enumerate(_lines(stream), start=1):
+            if line is not None and not line.strip():
                 continue
             item_source, item_name = f"{source}#L{lineno}", f"{name}/L{lineno}"
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                yield Failed(
-                    item_source,
-                    item_name,
-                    ErrorInfo(stage="input", kind="InvalidJSON", message=str(exc)),
-                )
-                continue
-            html = obj.get("html") if isinstance(obj, dict) else None
-            if not isinstance(html, str):
-                message = 'the line has no "html" string field'
-                yield Failed(
-                    item_source,
-                    item_name,
-                    ErrorInfo(stage="input", kind="MissingHTML", message=message),
-                )
-                continue
-            url = obj.get("url")
-            content_type = obj.get("content_type")
-            yield Task(
-                source=item_source,
-                name=item_name,
-                data=html.encode("utf-8"),
-                url=url if isinstance(url, str) else None,
-                content_type=content_type if isinstance(content_type, str) else None,
-            )
-    except (OSError, EOFError, ValueError) as exc:  # truncated or corrupt gzip
+            yield _jsonl_item(line, item_source, item_name)
+    except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt gzip
         yield _failed(f"{source}#L{lineno + 1}", f"{name}/L{lineno + 1}", "input", exc)
+
+
+def _jsonl_item(line: bytes | None, source: str, name: str) -> Item:
+    """One line's task, or its failure; a bad line never costs the lines after it."""
+    if line is None:
+        message = f"the line is longer than {MAX_LINE_BYTES} bytes"
+        return Failed(source, name, ErrorInfo(stage="input", kind="LineTooLong", message=message))
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        return Failed(source, name, ErrorInfo(stage="input", kind="InvalidJSON", message=str(exc)))
+    html = obj.get("html") if isinstance(obj, dict) else None
+    if not isinstance(html, str):
+        message = 'the line has no "html" string field'
+        return Failed(source, name, ErrorInfo(stage="input", kind="MissingHTML", message=message))
+    url = obj.get("url")
+    content_type = obj.get("content_type")
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:  # a "\ud800" escape decodes to a lone surrogate
+        data = scrub_surrogates(html).encode("utf-8")
+    return Task(
+        source=source,
+        name=name,
+        data=data,
+        url=scrub_surrogates(url) if isinstance(url, str) else None,
+        content_type=scrub_surrogates(content_type) if isinstance(content_type, str) else None,
+    )
 
 
 def _is_html(content_type: str | None) -> bool:
@@ -332,8 +392,12 @@ def _iter_warc(unit: Unit, stats: InputStats) -> Iterator[Item]:
                 if not _is_html(content_type):
                     stats.skip("warc response that is not HTML")
                     continue
-                body = record.content_stream().read()
-                unread = getattr(record.raw_stream, "limit", 0)  # what Content-Length promised
+                # bounded: a record's body can be a gzip bomb (warcio inflates
+                # Content-Encoding); the rest of a longer record is skipped in steps
+                body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+                cut = len(body) > MAX_RECORD_BYTES
+                body = body[:MAX_RECORD_BYTES]
+                unread = 0 if cut else getattr(record.raw_stream, "limit", 0)  # Content-Length
                 offset = records.get_record_offset()
                 if unread:
                     message = f"the record ends {unread} bytes early (a truncated file?)"

@@ -80,9 +80,23 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
         pass
 
 
-def _max_rss_bytes() -> int:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _max_rss_bytes(who: int = resource.RUSAGE_SELF) -> int:
+    rss = resource.getrusage(who).ru_maxrss
     return int(rss if sys.platform == "darwin" else rss * 1024)
+
+
+def _peak_rss_of(pid: int | None) -> int:
+    """The peak resident memory of a live process (Linux ``VmHWM``), or 0 if unknown."""
+    if pid is None:
+        return 0
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:  # noqa: PTH123 - /proc is Linux
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 @dataclass(eq=False, slots=True)
@@ -127,6 +141,7 @@ class _Pool:
         self.ready_out: deque[Outcome] = deque()
         self.deaths_without_progress = 0
         self.workers: list[_Worker] = []
+        self.children_peak_before = _max_rss_bytes(resource.RUSAGE_CHILDREN)
 
     # -- workers -------------------------------------------------------------------------
     def start_worker(self) -> _Worker:
@@ -145,11 +160,18 @@ class _Pool:
     def replace(self, worker: _Worker) -> None:
         worker.conn.close()
         if worker.process.is_alive():
+            self.note_peak(worker)  # a worker stopped for its time limit
             worker.process.kill()
         worker.process.join()
         self.stats.restarts += 1
         index = self.workers.index(worker)
         self.workers[index] = self.start_worker()
+
+    def note_peak(self, worker: _Worker) -> None:
+        """Record the peak memory of a worker that is about to be killed."""
+        peak = _peak_rss_of(worker.process.pid)
+        if peak:
+            self.stats.peak_rss_bytes.append(peak)
 
     # -- outcomes ------------------------------------------------------------------------
     def emit(self, seq: int, outcome: Outcome) -> None:
@@ -313,10 +335,17 @@ class _Pool:
         for worker in self.workers:
             worker.process.join(timeout=max(0.0, 2.0 if graceful else 0.0))
             if worker.process.is_alive():
+                self.note_peak(worker)
                 worker.process.kill()
                 worker.process.join()
             worker.conn.close()
         self.workers = []
+        # Workers that crashed (or were killed) sent no report; the kernel kept the peak of
+        # every child this process reaped. When it rose during this batch, one of this
+        # batch's workers set it.
+        children = _max_rss_bytes(resource.RUSAGE_CHILDREN)
+        if children > self.children_peak_before:
+            self.stats.peak_rss_bytes.append(children)
 
 
 def run_pool(

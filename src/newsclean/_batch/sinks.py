@@ -18,6 +18,7 @@ import sys
 import time
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, Union
@@ -25,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, Union
 from pydantic import BaseModel
 
 from newsclean._batch.worker import Outcome
+from newsclean._errors import NewscleanError
 from newsclean._record import Article, Result
 
 if TYPE_CHECKING:
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DirSink",
+    "GuardedSink",
     "JsonlSink",
+    "OutputError",
     "ParquetSink",
     "Resumed",
     "Sink",
@@ -41,6 +45,7 @@ __all__ = [
     "arrow_schema",
     "flatten_row",
     "write_parquet",
+    "writing",
 ]
 
 _SYNC_INTERVAL_S = 1.0
@@ -75,6 +80,63 @@ class Sink(Protocol):
     def commit(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class OutputError(NewscleanError):
+    """The batch output could not be written (a read-only folder, a full disk, a path under
+    a file, ``/dev/full``). What was written before stays resumable."""
+
+
+def _describe(error: OSError, target: str) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    where = error.filename if error.filename is not None else target
+    return f"cannot write {where}: {reason}"
+
+
+@contextlib.contextmanager
+def writing(target: Path | str) -> Iterator[None]:
+    """Turn an ``OSError`` raised while writing ``target`` into an :class:`OutputError`."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(_describe(exc, str(target))) from exc
+
+
+class GuardedSink:
+    """A sink whose ``OSError`` becomes one :class:`OutputError` naming the output."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        where = getattr(sink, "path", None) or getattr(sink, "directory", None)
+        self.target = str(where) if where is not None else "standard output"
+
+    @property
+    def render(self) -> Literal["json", "markdown", "text"]:
+        return self.sink.render
+
+    def open(self) -> Resumed:
+        try:
+            return self.sink.open()
+        except OSError as exc:
+            raise OutputError(_describe(exc, self.target)) from exc
+
+    def write(self, outcome: Outcome) -> None:
+        try:
+            self.sink.write(outcome)
+        except OSError as exc:
+            raise OutputError(_describe(exc, self.target)) from exc
+
+    def commit(self) -> None:
+        try:
+            self.sink.commit()
+        except OSError as exc:
+            raise OutputError(_describe(exc, self.target)) from exc
+
+    def close(self) -> None:
+        try:
+            self.sink.close()
+        except OSError as exc:
+            raise OutputError(_describe(exc, self.target)) from exc
 
 
 def fsync_directory(path: Path) -> None:

@@ -9,7 +9,9 @@ library code:
 * ``newsclean-test:crash``: the worker process exits at once (``os._exit``), as on a segfault;
 * ``newsclean-test:raise``: the pipeline raises an unexpected ``RuntimeError``;
 * ``newsclean-test:slow``: the page takes 10 ms more, so that a batch of small pages lasts
-  long enough for a signal to reach it mid-run.
+  long enough for a signal to reach it mid-run;
+* ``newsclean-test:bloat-crash``: the worker fills 200 MB of memory, then exits at once
+  (a worker the OOM killer took: its peak memory must still count in the summary).
 
 The hooks are read once by the parent when a batch starts and are off otherwise.
 """
@@ -28,6 +30,7 @@ from newsclean._decode import decode_html
 from newsclean._errors import DecodeError, NewscleanError, NoContentError, ParseError
 from newsclean._options import DEFAULT_OPTIONS, Options
 from newsclean._record import ErrorInfo, Result
+from newsclean._validate import has_lone_surrogate, scrub_surrogates
 
 __all__ = [
     "TEST_HOOKS_ENV",
@@ -42,6 +45,8 @@ __all__ = [
 TEST_HOOKS_ENV = "NEWSCLEAN_BATCH_TEST_HOOKS"
 # How long the "slow" test hook holds a page.
 TEST_SLOW_PAGE_S = 0.01
+# What the "bloat-crash" test hook allocates before it dies.
+TEST_BLOAT_BYTES = 200 * 2**20
 
 Render = Literal["result", "json", "markdown", "text"]
 
@@ -97,6 +102,11 @@ def _run_test_hooks(data: bytes) -> None:
     if b"newsclean-test:hang" in data:
         while True:  # spin, as a page that sends the extractor into a loop would
             pass
+    if b"newsclean-test:bloat-crash" in data:
+        ballast = bytearray(TEST_BLOAT_BYTES)
+        for offset in range(0, len(ballast), 4096):  # touch every page, so it is resident
+            ballast[offset] = 1
+        os._exit(71)
     if b"newsclean-test:crash" in data:
         os._exit(70)
     if b"newsclean-test:raise" in data:
@@ -105,12 +115,27 @@ def _run_test_hooks(data: bytes) -> None:
         time.sleep(TEST_SLOW_PAGE_S)  # a page that takes a while: a batch a signal can reach
 
 
+def read_page(path: str, max_chars: int) -> bytes:
+    """A page file's bytes, bounded by the size limit.
+
+    A gzip file is read whole (it is inflated in steps against the limit by
+    :func:`newsclean.clean_html`); any other file is read up to ``4 * max_chars`` bytes, the
+    most ``max_chars`` characters take in UTF-8, since the page is cut at ``max_chars``
+    characters anyway. A 10 GB file costs no more than a page at the limit.
+    """
+    with Path(path).open("rb") as stream:
+        head = stream.read(2)
+        if head == b"\x1f\x8b":
+            return head + stream.read()
+        return head + stream.read(max(0, 4 * max_chars + 4 - len(head)))
+
+
 def clean_task(task: Task, config: WorkerConfig) -> Result:
     """Clean one task into a :class:`Result`; never raises for a bad page."""
     data = task.data
     if data is None:
         try:
-            data = Path(task.path or "").read_bytes()
+            data = read_page(task.path or "", config.options.max_html_chars)
         except OSError as exc:
             return Result(source=task.source, error=_error("read", exc))
     if not data.strip():
@@ -138,17 +163,26 @@ def clean_task(task: Task, config: WorkerConfig) -> Result:
 def render_result(result: Result, name: str, render: Render) -> Outcome:
     """Turn a result into the outcome a sink wants, in the process that made it."""
     payload: Result | str
-    if render == "result":
-        payload = result
-    elif render == "json":
-        payload = result.model_dump_json()
-    elif result.article is None:
-        payload = ""
-    elif render == "markdown":
-        payload = result.article.to_markdown()
-    else:
-        payload = result.article.to_text(include_title=True)
+    try:
+        payload = _render(result, render)
+    except ValueError:  # text UTF-8 cannot encode (clean_html replaces it; this is a net)
+        result = Result.model_validate(scrub_surrogates(result.model_dump()))
+        payload = _render(result, render)
+    if isinstance(payload, str) and has_lone_surrogate(payload):
+        payload = scrub_surrogates(payload)
     return Outcome(source=result.source, name=name, error=result.error, payload=payload)
+
+
+def _render(result: Result, render: Render) -> Result | str:
+    if render == "result":
+        return result
+    if render == "json":
+        return result.model_dump_json()
+    if result.article is None:
+        return ""
+    if render == "markdown":
+        return result.article.to_markdown()
+    return result.article.to_text(include_title=True)
 
 
 def process_task(task: Task, config: WorkerConfig) -> Outcome:

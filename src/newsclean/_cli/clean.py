@@ -6,7 +6,8 @@ for standard input. Every input gives exactly one output row: a record, or an er
 names the input, the stage that failed and why.
 
 Exit status: 0 when every input gave a record, 1 when some gave error rows, 2 on a usage
-error, 130 when interrupted (rerun with --resume to finish the job).
+error, 3 when the output cannot be written (what was written stays resumable), 130 when
+interrupted (rerun with --resume to finish the job).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from newsclean._batch.inputs import (
 from newsclean._batch.sinks import (
     DirSink,
     JsonlSink,
+    OutputError,
     ParquetSink,
     Sink,
     StdoutSink,
@@ -55,6 +57,8 @@ from newsclean._options import Options
 __all__ = ["register", "run"]
 
 Format = Literal["jsonl", "parquet", "md", "txt"]
+#: The exit status when the output cannot be written (docs/errors.md lists them all).
+EXIT_OUTPUT = 3
 
 EPILOG = """\
 examples:
@@ -248,25 +252,35 @@ def _sink(args: argparse.Namespace, fmt: Format) -> Sink:
 
 
 def _is_output(path: str, output: Path | None) -> bool:
-    """Whether ``path`` is our own output (a rerun over ``.`` must not read it back)."""
+    """Whether ``path`` is our own output (a rerun over ``.`` must not read it back): the
+    output itself, a file under an output folder, or one of the output's working files
+    beside it (``OUT.partial``, ``OUT.partial.jsonl``, ``OUT.tmp``). A page elsewhere that
+    happens to share the output's name (``site/news.html`` for ``-o out/news``) is input."""
     if output is None:
         return False
     here, out = Path(path).absolute(), output.absolute()
-    return here == out or out in here.parents or here.name.startswith(out.name + ".")
+    if here == out or out in here.parents:
+        return True
+    return here.parent == out.parent and here.name in {
+        out.name + suffix for suffix in (".partial", ".partial.jsonl", ".tmp", ".partial.tmp")
+    }
 
 
-def _units(args: argparse.Namespace, url_map: dict[str, str]) -> Iterator[Unit]:
+def _units(
+    args: argparse.Namespace, url_map: dict[str, str], stats: InputStats | None = None
+) -> Iterator[Unit]:
     units = discover_units(
         [p for p in args.inputs if p != "-"],
         include=args.include,
         exclude=args.exclude,
         url_map=url_map,
+        stats=stats,
     )
     return (unit for unit in units if not _is_output(unit.path, args.output))
 
 
 def _items(args: argparse.Namespace, url_map: dict[str, str], stats: InputStats) -> Iterator[Item]:
-    units = (item for unit in _units(args, url_map) for item in iter_unit_items(unit, stats))
+    units = (item for unit in _units(args, url_map, stats) for item in iter_unit_items(unit, stats))
     if "-" not in args.inputs:
         return units
     stdin = iter_stdin_items(sys.stdin.buffer, fmt=args.stdin_format, stats=stats)
@@ -350,6 +364,11 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"newsclean clean: error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        progress.close()
+        hint = "; what was written is kept: fix it and rerun with --resume" if args.output else ""
+        print(f"newsclean clean: error: {exc}{hint}", file=sys.stderr)
+        return EXIT_OUTPUT
     except OptionsError as exc:
         print(f"newsclean clean: error: {exc}", file=sys.stderr)
         return 2
@@ -374,7 +393,16 @@ def run(args: argparse.Namespace) -> int:
     if args.summary_json:
         with contextlib.suppress(OSError):
             args.summary_json.parent.mkdir(parents=True, exist_ok=True)
-        args.summary_json.write_text(
-            json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8"
-        )
+        try:
+            args.summary_json.write_text(
+                json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            print(
+                f"newsclean clean: error: cannot write --summary-json {args.summary_json}: "
+                f"{reason} (the output itself is complete)",
+                file=sys.stderr,
+            )
+            return EXIT_OUTPUT
     return summary.exit_code

@@ -111,17 +111,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsclean fetch: {exc}", file=sys.stderr)
         return 2
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    target = str(args.output) if args.output else "standard output"
     counts = {"urls": len(urls), "records": 0, "errors": 0}
     try:
-        with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
-            for result in iter_results(urls, options):
-                counts["records" if result.ok else "errors"] += 1
-                out.write(result.model_dump_json() + "\n")
-                out.flush()
-                bar.update(1)
-    finally:
-        if args.output:
-            out.close()
+        out: IO[str] = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            with tqdm(total=len(urls), unit="page", disable=not show or len(urls) < 2) as bar:
+                for result in iter_results(urls, options):
+                    counts["records" if result.ok else "errors"] += 1
+                    out.write(result.model_dump_json() + "\n")
+                    out.flush()
+                    bar.update(1)
+        finally:
+            if args.output:
+                out.close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"newsclean fetch: error: cannot write {target}: {reason}", file=sys.stderr)
+        return 3
     print(json.dumps(counts), file=sys.stderr)
     return 0 if counts["errors"] == 0 else 1

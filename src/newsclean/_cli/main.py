@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from newsclean._cli import clean as _cli_clean
+from newsclean._cli import dedupe as _cli_dedupe
 from newsclean._cli import fetch as _cli_fetch
 from newsclean._cli import schema as _cli_schema
 from newsclean._version import __version__
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     _cli_clean.register(subparsers)
     _cli_fetch.register(subparsers)
+    _cli_dedupe.register(subparsers)
     _cli_schema.register(subparsers)
     return parser
 

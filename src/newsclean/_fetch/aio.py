@@ -28,16 +28,18 @@ from newsclean._fetch.core import (
 )
 from newsclean._fetch.errors import map_httpx_error
 from newsclean._fetch.netguard import addresses_of, lookup_args
-from newsclean._fetch.options import DEFAULT_FETCH_OPTIONS, FetchOptions
+from newsclean._fetch.network import Scope, scope_var
+from newsclean._fetch.options import FetchOptions, check_fetch_options, check_url, not_a_url
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.politeness import HostScheduler
 from newsclean._fetch.robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
-from newsclean._options import Options
+from newsclean._options import Options, check_clean_options
 from newsclean._record import Article
 
 __all__ = ["AsyncFetcher", "afetch", "ascrape"]
 
 _ROBOTS_REDIRECTS = 5
+_END = object()
 #: URLs parked per global slot while their host is busy (bounds memory on one-host batches).
 _LOOKAHEAD_PER_SLOT = 10
 
@@ -68,9 +70,19 @@ class AsyncFetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.options = options or DEFAULT_FETCH_OPTIONS
+        self.options = check_fetch_options(options)
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise TypeError(
+                f"transport must be an httpx.AsyncBaseTransport, not {type(transport).__name__}"
+            )
+        if not callable(sleep):
+            raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
         self._core = FetchCore(self.options)
-        self._client = httpx.AsyncClient(transport=transport, **self._core.client_kwargs())
+        custom = transport is not None
+        self._client = httpx.AsyncClient(
+            transport=transport if custom else self._core.async_transport(),
+            **self._core.client_kwargs(custom_transport=custom),
+        )
         self._sleep = sleep
         self._retrying = build_async_retrying(self.options.retry, sleep=sleep)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
@@ -103,16 +115,24 @@ class AsyncFetcher:
         Raises:
             FetchError: the page could not be fetched; the subclasses are those of
                 :meth:`newsclean.Fetcher.fetch`.
+            TypeError: ``url`` is not a str.
         """
+        check_url(url)
         started = time.monotonic()
         attempts = 0
+        scope = Scope()
+        reset = scope_var.set(scope)
 
         async def attempt() -> Page:
             nonlocal attempts
             attempts += 1
-            return await self._attempt(url, started)
+            scope.deadline = Deadline(self.options.total_timeout_s)
+            return await self._attempt(url, started, scope.deadline)
 
-        page: Page = await self._retrying.copy()(attempt)
+        try:
+            page: Page = await self._retrying.copy()(attempt)
+        finally:
+            scope_var.reset(reset)
         return replace(page, attempts=attempts)
 
     async def afetch_many(
@@ -126,7 +146,9 @@ class AsyncFetcher:
         others: its result is the :class:`FetchError` naming it. Closing the
         generator cancels the work still running; to leave the loop early, wrap it in
         ``contextlib.aclosing`` (or call ``aclose()``), since ``break`` alone leaves an async
-        generator open until it is garbage-collected.
+        generator open until it is garbage-collected. An item that is not a str (a ``None``,
+        a ``Path``) gets a :class:`FetchError` row (``url`` is its ``repr``); the items after
+        it are fetched.
 
         Args:
             urls: the URLs, a plain or an async iterable, consumed lazily.
@@ -150,11 +172,13 @@ class AsyncFetcher:
         try:
             while True:
                 while not exhausted and schedule.can_accept():
-                    url = await next_url()
-                    if url is None:
+                    item = await next_url()
+                    if item is _END:
                         exhausted = True
-                    elif schedule.offer(url):
-                        start(url)
+                    elif not isinstance(item, str):
+                        yield not_a_url(item)
+                    elif schedule.offer(item):
+                        start(item)
                 if not pending:
                     return
                 done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -175,9 +199,8 @@ class AsyncFetcher:
 
     # -- one attempt -------------------------------------------------------------------------
 
-    async def _attempt(self, url: str, started: float) -> Page:
+    async def _attempt(self, url: str, started: float, deadline: Deadline) -> Page:
         core = self._core
-        deadline = Deadline(self.options.total_timeout_s)
         try:
             target = core.parse_url(url)
             seen: dict[str, int] = {str(target): 1}
@@ -195,7 +218,7 @@ class AsyncFetcher:
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
-            raise map_httpx_error(exc, url=url) from exc
+            raise map_httpx_error(exc, url=url, deadline=deadline) from exc
 
     async def _check_address(self, target: httpx.URL, *, original: str) -> None:
         guard = self._core.guard
@@ -298,24 +321,24 @@ class AsyncFetcher:
         return rules_from_response(404, b"")  # RFC 9309: too many redirects = unavailable
 
 
-def _url_source(urls: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[str | None]]:
-    """One ``next`` for all workers, over a plain or an async iterable."""
+def _url_source(urls: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[object]]:
+    """One ``next`` for all workers, over a plain or an async iterable; ``_END`` at the end."""
     if isinstance(urls, AsyncIterable):
         iterator = urls.__aiter__()
         lock = asyncio.Lock()
 
-        async def next_async() -> str | None:
+        async def next_async() -> object:
             async with lock:
                 try:
                     return await iterator.__anext__()
                 except StopAsyncIteration:
-                    return None
+                    return _END
 
         return next_async
     plain = iter(urls)
 
-    async def next_plain() -> str | None:
-        return next(plain, None)
+    async def next_plain() -> object:
+        return next(plain, _END)
 
     return next_plain
 
@@ -332,7 +355,9 @@ async def afetch(url: str, *, options: FetchOptions | None = None) -> Page:
 
     Raises:
         FetchError: the page could not be fetched.
+        TypeError: ``url`` is not a str, or ``options`` not a :class:`FetchOptions`.
     """
+    check_url(url)
     async with AsyncFetcher(options=options) as fetcher:
         return await fetcher.fetch(url)
 
@@ -358,7 +383,12 @@ async def ascrape(
 
     Raises:
         FetchError: the page could not be fetched.
+        TypeError: an argument has the wrong type (checked before any request).
     """
+    check_url(url)
+    check_clean_options(options)
+    if fetcher is not None and not isinstance(fetcher, AsyncFetcher):
+        raise TypeError(f"fetcher must be a newsclean.AsyncFetcher, not {type(fetcher).__name__}")
     if fetcher is not None:
         page = await fetcher.fetch(url)
     else:

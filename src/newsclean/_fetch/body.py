@@ -61,30 +61,53 @@ class _Identity:
 
 
 class _Zlib:
-    """gzip or deflate; deflate falls back to a raw stream, as browsers do."""
+    """gzip or deflate; deflate falls back to a raw stream, as browsers do.
+
+    Whether a deflate body is zlib-wrapped or raw is told by its first two bytes (a zlib
+    header: method 8 and a check sum divisible by 31), however the network splits them.
+    """
 
     def __init__(self, *, gzip: bool) -> None:
         self._gzip = gzip
-        self._first = True
-        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
+        self._head = b""  # deflate bytes held until the first two tell the framing
+        self._inflater: Any = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzip else None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the compressed stream reached its end (a truncated body has not)."""
+        return self._inflater is not None and bool(self._inflater.eof)
+
+    def _choose(self) -> None:
+        head = self._head
+        zlib_framed = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+        self._inflater = zlib.decompressobj(zlib.MAX_WBITS if zlib_framed else -zlib.MAX_WBITS)
 
     def decode(self, data: bytes) -> Iterator[bytes]:
-        if self._first and data and not self._gzip:
-            self._first = False
-            try:
-                zlib.decompressobj().decompress(data[:64], 1)
-            except zlib.error:
-                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        if self._inflater is None:
+            self._head += data
+            if len(self._head) < 2:
+                return
+            self._choose()
+            data, self._head = self._head, b""
+        yield from self._drain(data)
+
+    def flush(self) -> Iterator[bytes]:
+        if self._inflater is None:
+            if not self._head:
+                return
+            self._choose()
+            data, self._head = self._head, b""
+            yield from self._drain(data)
+        tail = self._inflater.flush()
+        if tail:
+            yield tail
+
+    def _drain(self, data: bytes) -> Iterator[bytes]:
         while data and not self._inflater.eof:
             piece = self._inflater.decompress(data, PIECE_BYTES)
             data = self._inflater.unconsumed_tail
             if piece:
                 yield piece
-
-    def flush(self) -> Iterator[bytes]:
-        tail = self._inflater.flush()
-        if tail:
-            yield tail
 
 
 class _Brotli:
@@ -192,8 +215,21 @@ class BodyReader:
         return self._take(self._pipe(raw, 0))
 
     def finish(self) -> bytes:
-        """Flush the decoders and return the whole decoded body."""
-        self._take(self._flush(0))
+        """Flush the decoders and return the whole decoded body.
+
+        Raises:
+            FetchError: a gzip or deflate stream ends before its end marker (the server sent
+                a truncated body), unless this reader truncates on purpose.
+        """
+        full = self._take(self._flush(0))
+        if full and not self.truncate and self.raw_size:  # an empty body is just empty
+            for decoder in self._decoders:
+                if isinstance(decoder, _Zlib) and not decoder.complete:
+                    raise FetchError(
+                        f"truncated compressed body: the stream ends early "
+                        f"({self.raw_size} bytes received, {self.size} decoded)",
+                        url=self.url,
+                    )
         return b"".join(self._parts)
 
 

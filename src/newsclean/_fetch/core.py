@@ -3,7 +3,8 @@
 Nothing here does I/O on the network; :mod:`newsclean._fetch.sync` and :mod:`newsclean._fetch.aio`
 drive the same steps with blocking and awaitable calls::
 
-    check scheme + address (SSRF)  ->  robots.txt  ->  pace host  ->  send (stream)
+    check scheme + address (SSRF)  ->  robots.txt  ->  pace host  ->  send (stream; the
+      socket goes to the checked address, every socket call within the total budget)
       ->  check peer address  ->  redirect? (loop, limit)  ->  304? (cache)  ->  status
       ->  Content-Type  ->  bounded body  ->  sniff magic  ->  decode  ->  Page
 """
@@ -39,6 +40,12 @@ from newsclean._fetch.body import ACCEPT_ENCODING, BodyReader, check_content_typ
 from newsclean._fetch.cache import CacheEntry, DiskCache
 from newsclean._fetch.errors import parse_retry_after
 from newsclean._fetch.netguard import AddressGuard
+from newsclean._fetch.network import (
+    AsyncGuardedBackend,
+    Deadline,
+    GuardedBackend,
+    install_backend,
+)
 from newsclean._fetch.options import FetchOptions, RetryPolicy
 from newsclean._fetch.page import Page
 from newsclean._fetch.politeness import HostPacer
@@ -49,17 +56,6 @@ __all__ = ["Deadline", "FetchCore", "Final", "Redirect", "build_async_retrying",
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: Exceptions httpx raises besides its ``HTTPError`` family.
 HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
-
-
-class Deadline:
-    """The end of one attempt's total time; waits for a host's turn do not count."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def extend(self, seconds: float) -> None:
-        self.at += seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +153,39 @@ class FetchCore:
         self.robots = RobotsStore()
         self.cache = DiskCache(options.cache_dir) if options.cache_dir is not None else None
 
-    def client_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for the ``httpx.Client`` / ``httpx.AsyncClient``."""
+    def _limits(self) -> httpx.Limits:
+        opts = self.options
+        return httpx.Limits(
+            max_connections=opts.limits.max_concurrency,
+            max_keepalive_connections=opts.limits.max_concurrency,
+        )
+
+    def _check_at_connect(self) -> bool:
+        # through a proxy the socket goes to the proxy, which resolves the host itself
+        return not self.options.allow_private_addresses and self.options.proxy is None
+
+    def sync_transport(self) -> httpx.HTTPTransport:
+        """httpx's transport over newsclean's guarded, deadline-keeping network backend."""
+        transport = httpx.HTTPTransport(
+            limits=self._limits(), proxy=self.options.proxy, trust_env=False
+        )
+        install_backend(transport, GuardedBackend(self.guard, check=self._check_at_connect()))
+        return transport
+
+    def async_transport(self) -> httpx.AsyncHTTPTransport:
+        """The async twin of :meth:`sync_transport`."""
+        transport = httpx.AsyncHTTPTransport(
+            limits=self._limits(), proxy=self.options.proxy, trust_env=False
+        )
+        install_backend(transport, AsyncGuardedBackend(self.guard, check=self._check_at_connect()))
+        return transport
+
+    def client_kwargs(self, *, custom_transport: bool = False) -> dict[str, Any]:
+        """Keyword arguments for the ``httpx.Client`` / ``httpx.AsyncClient``.
+
+        Without a ``custom_transport`` the fetcher passes its own (see
+        :meth:`sync_transport`), which carries the pool limits and the proxy.
+        """
         opts = self.options
         headers = {
             "User-Agent": opts.user_agent,
@@ -174,17 +201,18 @@ class FetchCore:
                 read=opts.read_timeout_s,
                 write=opts.read_timeout_s,
             ),
-            "limits": httpx.Limits(
-                max_connections=opts.limits.max_concurrency,
-                max_keepalive_connections=opts.limits.max_concurrency,
-            ),
             "follow_redirects": False,
             "trust_env": False,
-            "proxy": opts.proxy,
+            **({"limits": self._limits(), "proxy": opts.proxy} if custom_transport else {}),
         }
 
     def parse_url(self, url: str) -> httpx.URL:
-        return httpx.URL(url)
+        try:
+            return httpx.URL(url)
+        except httpx.InvalidURL:
+            raise
+        except (ValueError, TypeError) as exc:  # a lone surrogate, a NUL in the host, ...
+            raise FetchError(f"not a valid URL: {exc}", url=url) from exc
 
     def timeout_for(self, deadline: Deadline, *, url: str) -> httpx.Timeout:
         """The per-request timeout: the configured ones, cut to what is left of the total."""

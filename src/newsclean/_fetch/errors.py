@@ -16,6 +16,7 @@ and fails when a new one appears unmapped::
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -29,15 +30,28 @@ from newsclean._errors import (
     StatusError,
     TooManyRedirects,
 )
+from newsclean._fetch.network import Deadline, is_disallowed
 
 __all__ = ["map_httpx_error", "parse_retry_after"]
 
 _CONNECTION_BROKE = (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
 
 
-def map_httpx_error(exc: Exception, *, url: str) -> FetchError:
-    """Return the newsclean error for an httpx exception (raise it ``from exc``)."""
+def map_httpx_error(exc: Exception, *, url: str, deadline: Deadline | None = None) -> FetchError:
+    """Return the newsclean error for an httpx exception (raise it ``from exc``).
+
+    A timeout that comes when the attempt's ``deadline`` has run out is reported as the
+    total timeout it is, whichever socket call noticed it.
+    """
     detail = str(exc) or type(exc).__name__
+    if (
+        deadline is not None
+        and isinstance(exc, httpx.TimeoutException)
+        and time.monotonic() >= deadline.at - 0.05
+    ):
+        return FetchTimeout(f"total timeout of {deadline.seconds:g}s expired", url=url)
+    if is_disallowed(exc):
+        return DisallowedAddress(f"refused at connect: {detail}", url=url)
     if isinstance(exc, httpx.TimeoutException):
         return FetchTimeout(f"timed out ({type(exc).__name__}): {detail}", url=url)
     if isinstance(exc, _CONNECTION_BROKE):
@@ -65,17 +79,17 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
     >>> parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=now)
     30.0
-    >>> parse_retry_after("soon") is None
-    True
+    >>> parse_retry_after("soon") is None, parse_retry_after("²") is None
+    (True, True)
     """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit alone takes "²" and "٣"
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

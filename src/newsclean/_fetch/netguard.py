@@ -1,9 +1,12 @@
 """The server-side request forgery guard: which URLs and addresses may be fetched.
 
 A URL passes when its scheme is http or https and every address its host resolves to is a
-public one. The check runs before each request (every redirect hop included) and again on
-the address the connection actually reached, so a DNS answer that changes between the two
-(DNS rebinding) is caught too.
+public one. The check runs before each request (every redirect hop included), and the
+connection is then made to those checked addresses themselves (see
+:mod:`newsclean._fetch.network`), so a DNS answer that changes between the check and the
+connect (DNS rebinding) never reaches a private address: no byte is written to an address
+that was not checked. The address the connection reached is checked once more on the
+response, for transports newsclean did not build.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ class AddressGuard:
         self.allow_private = allow_private
         self._cache: dict[str, tuple[float, tuple[str, ...]]] = {}
         self._lock = threading.Lock()
+
+    def is_allowed(self, address: str) -> bool:
+        return self.allow_private or is_public_address(address)
 
     def cached(self, host: str) -> tuple[str, ...] | None:
         with self._lock:

@@ -7,15 +7,27 @@ it once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from newsclean._errors import OptionsError
+from newsclean._errors import FetchError, OptionsError
+from newsclean._validate import check_bool, check_int, check_number
 from newsclean._version import __version__
 
-__all__ = ["DEFAULT_USER_AGENT", "FetchLimits", "FetchOptions", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "FetchLimits",
+    "FetchOptions",
+    "RetryPolicy",
+    "check_fetch_options",
+    "check_url",
+    "not_a_url",
+]
 
 DEFAULT_USER_AGENT = f"newsclean/{__version__} (+https://pypi.org/project/newsclean/)"
 
@@ -61,6 +73,18 @@ class RetryPolicy:
     max_retry_after_s: float = 120.0
 
     def __post_init__(self) -> None:
+        check_int(self.attempts, "attempts")
+        for name in ("max_elapsed_s", "backoff_initial_s", "backoff_max_s", "jitter_s"):
+            check_number(getattr(self, name), name)
+        check_number(self.max_retry_after_s, "max_retry_after_s")
+        check_bool(self.retry_connect_errors, "retry_connect_errors")
+        check_bool(self.retry_timeouts, "retry_timeouts")
+        statuses = self.retry_statuses
+        if isinstance(statuses, (str, bytes)) or not isinstance(statuses, Iterable):
+            raise TypeError(f"retry_statuses must be a set of int, not {type(statuses).__name__}")
+        for status in statuses:
+            check_int(status, "retry_statuses")
+        object.__setattr__(self, "retry_statuses", frozenset(statuses))
         if self.attempts < 1:
             raise OptionsError("attempts must be at least 1")
         if min(self.max_elapsed_s, self.backoff_initial_s, self.backoff_max_s, self.jitter_s) < 0:
@@ -89,6 +113,8 @@ class FetchLimits:
     max_per_host: int = 2
 
     def __post_init__(self) -> None:
+        check_int(self.max_concurrency, "max_concurrency")
+        check_int(self.max_per_host, "max_per_host")
         if self.max_concurrency < 1 or self.max_per_host < 1:
             raise OptionsError("concurrency limits must be at least 1")
 
@@ -147,6 +173,7 @@ class FetchOptions:
     limits: FetchLimits = field(default_factory=FetchLimits)
 
     def __post_init__(self) -> None:
+        self._check_types()
         if min(self.connect_timeout_s, self.read_timeout_s, self.total_timeout_s) <= 0:
             raise OptionsError("timeouts must be positive")
         if self.max_bytes <= 0:
@@ -157,6 +184,51 @@ class FetchOptions:
             raise OptionsError("delays must not be negative")
         if not self.user_agent.strip():
             raise OptionsError("user_agent must not be empty")
+        _check_proxy(self.proxy)
+
+    def _check_types(self) -> None:
+        if not isinstance(self.user_agent, str):
+            raise TypeError(f"user_agent must be a str, not {type(self.user_agent).__name__}")
+        _check_header_value("user_agent", self.user_agent)
+        if not isinstance(self.headers, Mapping):
+            raise TypeError(f"headers must be a mapping, not {type(self.headers).__name__}")
+        for key, value in self.headers.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError("headers must map str to str")
+            if not _TOKEN.fullmatch(key):
+                raise OptionsError(f"headers: {key!r} is not a valid header name")
+            _check_header_value(f"headers[{key!r}]", value)
+        for name in (
+            "connect_timeout_s",
+            "read_timeout_s",
+            "total_timeout_s",
+            "min_host_delay_s",
+            "max_crawl_delay_s",
+        ):
+            check_number(getattr(self, name), name)
+            if getattr(self, name) == float("inf"):
+                raise OptionsError(f"{name} must be finite")
+        check_int(self.max_bytes, "max_bytes")
+        check_int(self.max_redirects, "max_redirects")
+        check_bool(self.respect_robots, "respect_robots")
+        check_bool(self.allow_private_addresses, "allow_private_addresses")
+        types = self.html_content_types
+        if isinstance(types, (str, bytes)) or not isinstance(types, Iterable):
+            raise TypeError(f"html_content_types must be a set of str, not {type(types).__name__}")
+        for kind in types:
+            if not isinstance(kind, str):
+                raise TypeError("html_content_types must hold only str")
+        object.__setattr__(self, "html_content_types", frozenset(k.lower() for k in types))
+        if self.cache_dir is not None:
+            if not isinstance(self.cache_dir, (str, os.PathLike)):
+                raise TypeError(f"cache_dir must be a path, not {type(self.cache_dir).__name__}")
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+        if self.proxy is not None and not isinstance(self.proxy, str):
+            raise TypeError(f"proxy must be a str or None, not {type(self.proxy).__name__}")
+        if not isinstance(self.retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, not {type(self.retry).__name__}")
+        if not isinstance(self.limits, FetchLimits):
+            raise TypeError(f"limits must be a FetchLimits, not {type(self.limits).__name__}")
 
     @property
     def robots_token(self) -> str:
@@ -164,4 +236,57 @@ class FetchOptions:
         return self.user_agent.split("/", 1)[0].split()[0]
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def _check_header_value(name: str, value: str) -> None:
+    # HTTP/1.1 header values are ASCII here (httpx encodes them so) and never hold a line
+    # break, which would let a value smuggle in a header of its own
+    if not value.isascii() or any(c in value for c in "\r\n\0"):
+        raise OptionsError(f"{name} must be printable ASCII without line breaks")
+
+
+def _check_proxy(proxy: str | None) -> None:
+    if proxy is None:
+        return
+    import httpx
+
+    try:
+        url = httpx.URL(proxy)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise OptionsError(f"proxy {proxy!r} is not a URL: {exc}") from exc
+    if url.scheme not in _PROXY_SCHEMES or not url.host:
+        raise OptionsError(
+            f"proxy {proxy!r} must be an http://, https:// or socks5:// URL with a host"
+        )
+    if url.scheme.startswith("socks"):
+        try:
+            importlib.import_module("socksio")
+        except ImportError:
+            raise OptionsError(
+                "a socks5:// proxy needs the socksio package: pip install 'httpx[socks]'"
+            ) from None
+
+
 DEFAULT_FETCH_OPTIONS = FetchOptions()
+
+
+def check_fetch_options(options: object) -> FetchOptions:
+    """``options``, or the defaults for ``None``; a :class:`TypeError` for anything else."""
+    if options is None:
+        return DEFAULT_FETCH_OPTIONS
+    if not isinstance(options, FetchOptions):
+        raise TypeError(f"options must be a newsclean.FetchOptions, not {type(options).__name__}")
+    return options
+
+
+def check_url(url: object) -> None:
+    """A :class:`TypeError` unless ``url`` is a str (bad strings are a ``FetchError`` later)."""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a str, not {type(url).__name__}")
+
+
+def not_a_url(item: object) -> FetchError:
+    """The row ``fetch_many`` yields for an item of its URL list that is not a str."""
+    return FetchError(f"not a URL: a {type(item).__name__} is not a str", url=repr(item))

@@ -38,7 +38,7 @@ def host_key(url: str) -> str:
     """The host a URL's request goes to (lower-cased), or the URL itself when unparsable."""
     try:
         return httpx.URL(url).host or url
-    except (httpx.InvalidURL, TypeError):
+    except (httpx.InvalidURL, TypeError, ValueError):  # ValueError: a lone surrogate
         return url
 
 

@@ -23,16 +23,18 @@ from newsclean._fetch.core import (
     origin_of,
 )
 from newsclean._fetch.errors import map_httpx_error
-from newsclean._fetch.options import DEFAULT_FETCH_OPTIONS, FetchOptions
+from newsclean._fetch.network import CancelToken, Scope, current_scope, scope_var
+from newsclean._fetch.options import FetchOptions, check_fetch_options, check_url, not_a_url
 from newsclean._fetch.page import FetchResult, Page
 from newsclean._fetch.politeness import HostScheduler
 from newsclean._fetch.robots import ROBOTS_MAX_BYTES, RobotsRules, robots_url, rules_from_response
-from newsclean._options import Options
+from newsclean._options import Options, check_clean_options
 from newsclean._record import Article
 
 __all__ = ["Fetcher", "fetch", "scrape"]
 
 _ROBOTS_REDIRECTS = 5
+_END = object()
 #: URLs parked per global slot while their host is busy (bounds memory on one-host batches).
 _LOOKAHEAD_PER_SLOT = 10
 
@@ -66,9 +68,19 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.options = options or DEFAULT_FETCH_OPTIONS
+        self.options = check_fetch_options(options)
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise TypeError(
+                f"transport must be an httpx.BaseTransport, not {type(transport).__name__}"
+            )
+        if not callable(sleep):
+            raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
         self._core = FetchCore(self.options)
-        self._client = httpx.Client(transport=transport, **self._core.client_kwargs())
+        custom = transport is not None
+        self._client = httpx.Client(
+            transport=transport if custom else self._core.sync_transport(),
+            **self._core.client_kwargs(custom_transport=custom),
+        )
         self._sleep = sleep
         self._retrying = build_retrying(self.options.retry, sleep=sleep)
         self._lock = threading.Lock()
@@ -109,17 +121,38 @@ class Fetcher:
             DisallowedAddress: the scheme is not http(s) or the host is not public.
             NotHTML: the response is a PDF, an image or another non-HTML type.
             FetchError: any other failure; every error names ``url``.
+            TypeError: ``url`` is not a str (a ``None``, a ``pathlib.Path``, bytes).
         """
+        check_url(url)
+        return self._fetch(url, None)
+
+    def _fetch(self, url: str, token: CancelToken | None) -> Page:
         started = time.monotonic()
         attempts = 0
+        scope = Scope(token=token)
+        reset = scope_var.set(scope)
 
         def attempt() -> Page:
             nonlocal attempts
             attempts += 1
-            return self._attempt(url, started)
+            if token is not None and token.cancelled:
+                raise FetchError("cancelled: fetch_many was closed", url=url)
+            scope.deadline = Deadline(self.options.total_timeout_s)
+            return self._attempt(url, started, scope.deadline)
 
-        page: Page = self._retrying.copy()(attempt)
+        try:
+            page: Page = self._retrying.copy(sleep=self._pause)(attempt)
+        finally:
+            scope_var.reset(reset)
         return replace(page, attempts=attempts)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between retries or for a host's turn; a closed ``fetch_many`` cuts it short."""
+        token = current_scope().token
+        if token is not None and self._sleep is time.sleep:
+            token.wait(seconds)
+        else:
+            self._sleep(seconds)
 
     def fetch_many(self, urls: Iterable[str]) -> Generator[FetchResult, None, None]:
         """Fetch many pages on a thread pool; yield each result as it completes.
@@ -128,7 +161,10 @@ class Fetcher:
         ``options.limits.max_per_host`` against one host; a URL whose host is busy waits
         aside without holding a slot, so other hosts go ahead. One bad URL never stops the
         others: its result is the :class:`FetchError` (whose ``url`` names it) instead of a
-        page.
+        page; an item that is not a str (a ``None``, a ``Path``) gets a :class:`FetchError`
+        row too (``url`` is its ``repr``), and the items after it are fetched. Closing the
+        generator early (``break`` in a ``with contextlib.closing(...)`` block, or
+        ``close()``) cancels the requests still running: their sockets are shut at once.
 
         Args:
             urls: the URLs, consumed lazily.
@@ -145,43 +181,45 @@ class Fetcher:
         source = iter(urls)
         exhausted = False
         pending: dict[Future[FetchResult], str] = {}
-        with ThreadPoolExecutor(
+        token = CancelToken()
+        pool = ThreadPoolExecutor(
             max_workers=limits.max_concurrency, thread_name_prefix="newsclean-fetch"
-        ) as pool:
+        )
 
-            def start(url: str) -> None:
-                pending[pool.submit(self._fetch_or_error, url)] = url
+        def start(url: str) -> None:
+            pending[pool.submit(self._fetch_or_error, url, token)] = url
 
-            try:
-                while True:
-                    while not exhausted and schedule.can_accept():
-                        url = next(source, None)
-                        if url is None:
-                            exhausted = True
-                        elif schedule.offer(url):
-                            start(url)
-                    if not pending:
-                        return
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        for ready in schedule.finished(pending.pop(future)):
-                            start(ready)
-                        yield future.result()
-            finally:
-                for future in pending:
-                    future.cancel()
-
-    def _fetch_or_error(self, url: str) -> FetchResult:
         try:
-            return self.fetch(url)
+            while True:
+                while not exhausted and schedule.can_accept():
+                    item = next(source, _END)
+                    if item is _END:
+                        exhausted = True
+                    elif not isinstance(item, str):
+                        yield not_a_url(item)
+                    elif schedule.offer(item):
+                        start(item)
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for ready in schedule.finished(pending.pop(future)):
+                        start(ready)
+                    yield future.result()
+        finally:
+            token.cancel()  # shuts the sockets of the requests still running
+            pool.shutdown(wait=not pending, cancel_futures=True)
+
+    def _fetch_or_error(self, url: str, token: CancelToken) -> FetchResult:
+        try:
+            return self._fetch(url, token)
         except FetchError as exc:
             return exc
 
     # -- one attempt -------------------------------------------------------------------------
 
-    def _attempt(self, url: str, started: float) -> Page:
+    def _attempt(self, url: str, started: float, deadline: Deadline) -> Page:
         core = self._core
-        deadline = Deadline(self.options.total_timeout_s)
         try:
             target = core.parse_url(url)
             seen: dict[str, int] = {str(target): 1}
@@ -199,7 +237,7 @@ class Fetcher:
                 redirects.append(str(target))
                 target = core.next_hop(step.target, seen, redirects, original=url)
         except HTTPX_ERRORS as exc:
-            raise map_httpx_error(exc, url=url) from exc
+            raise map_httpx_error(exc, url=url, deadline=deadline) from exc
 
     def _host_slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -222,7 +260,7 @@ class Fetcher:
             if html:
                 pause = core.pacer.reserve(host, core.interval_for(rules))
                 if pause > 0:
-                    self._sleep(pause)
+                    self._pause(pause)
             deadline.extend(time.monotonic() - queued)
             request = self._client.build_request(
                 "GET",
@@ -303,7 +341,9 @@ def fetch(url: str, *, options: FetchOptions | None = None) -> Page:
 
     Raises:
         FetchError: the page could not be fetched (see :meth:`Fetcher.fetch` for subclasses).
+        TypeError: ``url`` is not a str, or ``options`` not a :class:`FetchOptions`.
     """
+    check_url(url)
     with Fetcher(options=options) as fetcher:
         return fetcher.fetch(url)
 
@@ -329,7 +369,12 @@ def scrape(
 
     Raises:
         FetchError: the page could not be fetched.
+        TypeError: an argument has the wrong type (checked before any request).
     """
+    check_url(url)
+    check_clean_options(options)
+    if fetcher is not None and not isinstance(fetcher, Fetcher):
+        raise TypeError(f"fetcher must be a newsclean.Fetcher, not {type(fetcher).__name__}")
     page = fetcher.fetch(url) if fetcher is not None else fetch(url, options=fetch_options)
     return clean_html(
         page.content, url=page.final_url, options=options, content_type=page.content_type

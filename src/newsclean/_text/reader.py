@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from newsclean._dedupe.minhash import fingerprint
 from newsclean._errors import NoContentError
 from newsclean._extract.authors import split_authors
 from newsclean._extract.body import RawBlock
@@ -40,7 +41,7 @@ from newsclean._extract.dates import BY_TAIL as _BY_TAIL
 from newsclean._extract.dates import date_in_line, strip_label
 from newsclean._extract.wire import find_dateline, is_agency_slug
 from newsclean._options import Options
-from newsclean._record import Article
+from newsclean._record import Article, Provenance
 from newsclean._text.normalize import normalize_blocks, normalize_text
 from newsclean._vocab import Vocabulary, load_vocabulary, normalize_line
 
@@ -185,6 +186,8 @@ class Header:
     agency: str | None = None
     dateline: str | None = None
     published: datetime | date | None = None
+    published_source: str | None = None
+    """``"dateline"`` or ``"text"`` (a date line), as :class:`Provenance` names them."""
     section: str | None = None
     site_name: str | None = None
     used: set[int] = field(default_factory=set)
@@ -536,9 +539,12 @@ def _read_meta(line: Line, header: Header, vocab: Vocabulary) -> bool:
         if found is not None and header.dateline is None:
             header.dateline = found.place or None
             header.agency = header.agency or found.agency
-            header.published = header.published or found.date
+            if header.published is None and found.date is not None:
+                header.published, header.published_source = found.date, "dateline"
     elif line.kind == "date":
-        header.published = header.published or date_in_line(line.text, vocab)
+        if header.published is None:
+            header.published = date_in_line(line.text, vocab)
+            header.published_source = "text" if header.published is not None else None
         by = _BY_TAIL.search(line.text)
         if by is not None and not header.authors:
             names, agency = split_authors(by.group("names"), vocab)
@@ -904,9 +910,14 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
         first = blocks[0]
         if first.kind == "paragraph" and _word_count(first.text) <= DEK_MAX_WORDS:
             description = first.text
-    published = header.published or normalized.dateline_date or _date_from_url(url)
+    published, published_source = header.published, header.published_source
+    if published is None:
+        published, published_source = normalized.dateline_date, "dateline"
+    if published is None:
+        published, published_source = _date_from_url(url), "url"
     agency = header.agency or normalized.agency
     authors = [a.title() if a.isupper() else a for a in header.authors or normalized.authors]
+    authors_source = "text" if header.authors else "byline"
     if agency:
         authors = [a for a in authors if a.casefold() != agency.casefold()]
     if not blocks:
@@ -927,6 +938,12 @@ def run_text(text: str, *, url: str | None, options: Options) -> Article:
         dateline=header.dateline or normalized.dateline,
         blocks=blocks,
         text=body_text,
+        fingerprint=fingerprint(body_text),
         extractor="text",
+        provenance=Provenance(
+            title="text" if header.title else None,
+            authors=authors_source if authors else None,
+            published=published_source if published is not None else None,
+        ),
         warnings=tuple(dict.fromkeys(warnings)),
     )
