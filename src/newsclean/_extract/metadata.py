@@ -552,19 +552,52 @@ def harvest_metadata(
         objects.extend(iter_jsonld_objects(parse_jsonld(script)))
     article = find_article_object(objects) or {}
     publisher = article.get("publisher")
-    website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
 
     md = Metadata()
     md.h1_texts = page.h1_texts
-    md.site_name = (
+    md.site_name = _site_name(meta, publisher, objects)
+    _read_title(md, meta, article, page.title, url)
+    md.description = _first(
+        meta, ("og:description", "description", "twitter:description", "dc.description")
+    ) or _text_value(article.get("description"))
+    _read_authors(md, meta, article, page, vocab, url)
+    _read_dates(md, meta, article, page)
+    md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
+    md.tags = _tags(meta, article)
+    md.language = _language(meta, article, page.language)
+    image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
+    image = image or _jsonld_image(article.get("image"))
+    md.image = _join(url, image) if (image and url) else image
+    md.canonical_url = _canonical_url(meta, page.canonical, url)
+    md.dateline_candidates = [text for text in page.datelines if 3 <= len(text) <= 200]
+    body = article.get("articleBody")
+    md.article_body = body if isinstance(body, str) and body.strip() else None
+    types = article.get("@type")
+    md.page_type = _text_value(types) if types else None
+    return md
+
+
+def _site_name(
+    meta: dict[str, list[str]], publisher: Any, objects: list[dict[str, Any]]
+) -> str | None:
+    """The site's name: meta tags, then the article's publisher, then a WebSite object."""
+    website = next((o for o in objects if "WebSite" in str(o.get("@type"))), {})
+    name = (
         _first(meta, ("og:site_name", "application-name", "twitter:site:name"))
         or _text_value(publisher)
         or _text_value(website.get("name"))
     )
-    if md.site_name and _URL_LIKE.match(md.site_name):
-        md.site_name = None
+    return None if name and _URL_LIKE.match(name) else name
 
-    html_title = page.title
+
+def _read_title(
+    md: Metadata,
+    meta: dict[str, list[str]],
+    article: dict[str, Any],
+    html_title: str,
+    url: str | None,
+) -> None:
+    """The headline's candidates (JSON-LD, meta tags, ``<title>``) and the one chosen."""
     candidates = [
         (_text_value(article.get("headline")), "jsonld"),
         (
@@ -587,10 +620,17 @@ def harvest_metadata(
     md.title_sources = [source for c, source in candidates if c]
     md.title, md.title_source = _choose_title(md, url)
 
-    md.description = _first(
-        meta, ("og:description", "description", "twitter:description", "dc.description")
-    ) or _text_value(article.get("description"))
 
+def _read_authors(
+    md: Metadata,
+    meta: dict[str, list[str]],
+    article: dict[str, Any],
+    page: _Page,
+    vocab: Vocabulary,
+    url: str | None,
+) -> None:
+    """The authors, where they came from, and a wire agency named among them."""
+    publisher = article.get("publisher")
     people = _jsonld_people(article.get("author")) if article else []
     md.authors_source = "jsonld"
     if not people:
@@ -621,6 +661,11 @@ def harvest_metadata(
     if not authors:
         md.authors_source = None
 
+
+def _read_dates(
+    md: Metadata, meta: dict[str, list[str]], article: dict[str, Any], page: _Page
+) -> None:
+    """The published and modified dates, each with where it came from."""
     dates: tuple[tuple[Callable[[], datetime | date | None], str], ...] = (
         (lambda: parse_date(_text_value(article.get("datePublished"))), "jsonld"),
         (lambda: parse_date(_first(meta, _PUBLISHED_META)), "meta"),
@@ -643,38 +688,38 @@ def harvest_metadata(
         if (value := read()) is not None:
             md.modified, md.modified_source = value, source
             break
-    md.section = _text_value(article.get("articleSection")) or _first(meta, _SECTION_META)
+
+
+def _tags(meta: dict[str, list[str]], article: dict[str, Any]) -> list[str]:
+    """The page's tags (at most 50, each once): JSON-LD keywords, then meta tags."""
     tags = _keywords(article.get("keywords"))
     if not tags:
         tags = [t for key in _TAG_META[:1] for t in meta.get(key, [])]
     if not tags:
         tags = _keywords(_first(meta, _TAG_META[1:]))
-    md.tags = list(dict.fromkeys(tags))[:50]
+    return list(dict.fromkeys(tags))[:50]
 
-    md.language = (
-        page.language
+
+def _language(meta: dict[str, list[str]], article: dict[str, Any], html_lang: str) -> str | None:
+    """The page's language tag: ``<html lang>``, JSON-LD, meta tags; ``en_US`` as ``en-US``."""
+    language = (
+        html_lang
         or _text_value(article.get("inLanguage"))
         or _first(meta, ("og:locale", "content-language", "language", "dc.language"))
         or None
     )
-    if md.language:
-        md.language = md.language.replace("_", "-").split(",")[0].strip() or None
+    if language:
+        language = language.replace("_", "-").split(",")[0].strip() or None
+    return language
 
-    image = _first(meta, ("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
-    image = image or _jsonld_image(article.get("image"))
-    md.image = _join(url, image) if (image and url) else image
 
-    href = page.canonical or (_first(meta, ("og:url",)) or "")
-    md.canonical_url = (_join(url, href) if url else href) or None
-    if md.canonical_url and not md.canonical_url.startswith(("http://", "https://")):
-        md.canonical_url = None
-
-    md.dateline_candidates = [text for text in page.datelines if 3 <= len(text) <= 200]
-    body = article.get("articleBody")
-    md.article_body = body if isinstance(body, str) and body.strip() else None
-    types = article.get("@type")
-    md.page_type = _text_value(types) if types else None
-    return md
+def _canonical_url(meta: dict[str, list[str]], canonical: str, url: str | None) -> str | None:
+    """The canonical link (or ``og:url``), absolute against ``url``; only http(s)."""
+    href = canonical or (_first(meta, ("og:url",)) or "")
+    found = (_join(url, href) if url else href) or None
+    if found and not found.startswith(("http://", "https://")):
+        return None
+    return found
 
 
 def _host_part(title: str, url: str | None) -> str | None:
