@@ -551,3 +551,12 @@ def test_any_attribute_values_same_table(cls, other):
     )
     compiled, python = _tables(html)
     assert compiled == python
+
+
+def test_word_count_is_split_length_for_every_code_point():
+    from newsclean._pipeline import _word_count
+
+    text = "".join(f"a{chr(c)}b " for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert _word_count(text) == len(text.split())
+    assert _word_count("") == 0
+    assert _word_count(" \u3000 x\x1cy\u00a0") == 2

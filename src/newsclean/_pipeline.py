@@ -26,6 +26,7 @@ travel as one object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -230,8 +231,13 @@ def _day(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _word_count(text: str) -> int:
-    return len(text.split())
+    r"""``len(text.split())`` without a string per word (a page of one long word would copy
+    it whole): ``\s`` is ``str.isspace``, as ``str.split`` splits."""
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 class _Clock:

@@ -141,7 +141,9 @@ class Facts:
 
     def text(self, row: int) -> str:
         """``node.text(deep=True)``: the subtree's text nodes, joined."""
-        return "".join(self.texts[row : self.end[row]])
+        # from the first row below: an element's own entry is "", and a single text node
+        # then comes back as itself, not copied
+        return "".join(self.texts[row + 1 : self.end[row]])
 
     def remove(self, row: int) -> None:
         """Detach the node at ``row`` from the tree (``LexborNode.remove``)."""

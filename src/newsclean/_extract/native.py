@@ -423,6 +423,10 @@ class _Stats:
         self.facts: facts.Facts
         self.removed: set[int] = set()
         self.removed_rows: list[int] = []
+        # the table's sums, less what the vocabulary pass removed (see _remove)
+        self.chars: list[int] = []
+        self.links: list[int] = []
+        self.commas: list[int] = []
         self.live: list[int] = []
         self.row_of: dict[int, int] = {}
         self.scores: dict[int, float] = {}
@@ -433,6 +437,15 @@ class _Stats:
         self.nonflat: set[int] = set()
         self._stats: dict[int, _Stat] = {}
         self._markers: dict[int, str] = {}
+
+    def release(self) -> None:
+        """Drop the stats made so far and the table (they and ``by_id`` refer back here)."""
+        self._stats.clear()
+        self.scored = []
+        self.chars = []
+        self.links = []
+        self.commas = []
+        del self.facts
 
     def stat(self, row: int) -> _Stat:
         stat = self._stats.get(row)
@@ -1128,6 +1141,22 @@ def extract_native(
     text (a listing of cards, a product grid, a thread of posts) is taken instead.
     """
     stats = _Stats(pruner)
+    try:
+        return _extract(root, stats, pruner, include_tables=include_tables, hints=hints)
+    finally:
+        # stats and their _Stat objects refer to each other: let the table (the page's
+        # text) go now, not at the next garbage collection
+        stats.release()
+
+
+def _extract(
+    root: LexborNode,
+    stats: _Stats,
+    pruner: VocabularyPruner | None,
+    *,
+    include_tables: bool,
+    hints: Sequence[int] | None,
+) -> NativeResult:
     page = stats.measure_root(root)
     page_chars = page.chars
     kept = pruner.kept if pruner is not None else {}
