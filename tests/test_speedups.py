@@ -923,7 +923,7 @@ def test_word_count_is_split_length_for_every_code_point():
     assert module.word_count(" \n\x1c\u3000 ") == 0
 
 
-def test_version_says_whether_the_c_speedups_run():
+def test_version_says_whether_the_c_speedups_run(monkeypatch):
     """``newsclean --version`` names the speedups' state, in a fresh interpreter each way."""
 
     def version(**extra: str) -> str:
@@ -938,5 +938,6 @@ def test_version_says_whether_the_c_speedups_run():
         return run.stdout
 
     assert "(C speedups: disabled by NEWSCLEAN_NO_SPEEDUPS)" in version(NEWSCLEAN_NO_SPEEDUPS="1")
+    monkeypatch.delenv(speedups.DISABLE_ENV, raising=False)  # as the second run has it
     expected = speedups.load(native._FLAG_SETS, native.RawBlock).reason
     assert f"(C speedups: {expected})" in version()
