@@ -201,8 +201,12 @@ class Journal:
 
     def close(self) -> None:
         if self.stream is not None and not self.stream.closed:
-            self.sync()
-            self.stream.close()
+            try:
+                self.sync()
+            finally:
+                # closed even when the flush fails (a full disk): a stream left open would
+                # fail again when collected, with "Exception ignored" on stderr
+                self.stream.close()
 
 
 def _partial(path: Path, suffix: str = ".partial") -> Path:
@@ -520,6 +524,8 @@ class TextFileSink:
 
     def close(self) -> None:
         if self.stream is not None and not self.stream.closed:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
+            try:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+            finally:
+                self.stream.close()
