@@ -198,21 +198,8 @@ class Fetcher:
         not obeyed, the file is still where a site lists its sitemaps).
         """
         check_url(url)
-        target = self._core.parse_url(url)
-        origin = origin_of(target)
-        rules = self._core.robots.get(origin)
-        if rules is None:
-            with self._lock:
-                lock = self._robots_locks.setdefault(origin, threading.Lock())
-            with lock:
-                rules = self._core.robots.get(origin)
-                if rules is None:
-                    deadline = Deadline(self.options.total_timeout_s)
-                    try:
-                        rules = self._load_robots(origin, original=url, deadline=deadline)
-                    except HTTPX_ERRORS as exc:
-                        raise map_httpx_error(exc, url=url, deadline=deadline) from exc
-                    self._core.robots.put(origin, rules)
+        origin = origin_of(self._core.parse_url(url))
+        rules = self._cached_robots(origin, original=url, deadline=None)
         if rules.parser is None:
             return ()
         return tuple(rules.parser.sitemaps)
@@ -384,17 +371,36 @@ class Fetcher:
         if not self.options.respect_robots:
             return None
         origin = origin_of(target)
-        rules = self._core.robots.get(origin)
-        if rules is None:
-            with self._lock:
-                lock = self._robots_locks.setdefault(origin, threading.Lock())
-            with lock:
-                rules = self._core.robots.get(origin)
-                if rules is None:
-                    rules = self._load_robots(origin, original=original, deadline=deadline)
-                    self._core.robots.put(origin, rules)
+        rules = self._cached_robots(origin, original=original, deadline=deadline)
         if not rules.allowed(str(target), self.options.robots_token):
             raise RobotsDisallowed(f"robots.txt of {origin} disallows {target}", url=original)
+        return rules
+
+    def _cached_robots(
+        self, origin: str, *, original: str, deadline: Deadline | None
+    ) -> RobotsRules:
+        """The robots.txt rules of ``origin``, read once per origin however many threads ask.
+
+        Without a ``deadline`` (a call of its own, not part of a page's fetch) the read gets a
+        budget of its own, and transport errors come out as newsclean's.
+        """
+        rules = self._core.robots.get(origin)
+        if rules is not None:
+            return rules
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:
+            rules = self._core.robots.get(origin)
+            if rules is None:
+                if deadline is not None:
+                    rules = self._load_robots(origin, original=original, deadline=deadline)
+                else:
+                    own = Deadline(self.options.total_timeout_s)
+                    try:
+                        rules = self._load_robots(origin, original=original, deadline=own)
+                    except HTTPX_ERRORS as exc:
+                        raise map_httpx_error(exc, url=original, deadline=own) from exc
+                self._core.robots.put(origin, rules)
         return rules
 
     def _load_robots(self, origin: str, *, original: str, deadline: Deadline) -> RobotsRules:
